@@ -1,0 +1,55 @@
+package dev.foreshock;
+
+import dev.foreshock.config.ForeshockSettings;
+import dev.foreshock.correlate.Correlation;
+import dev.foreshock.detect.Signals;
+import dev.foreshock.detect.connections.ConnectionDetectors;
+import dev.foreshock.detect.errors.ErrorRateDetector;
+import dev.foreshock.detect.gaps.TelemetryGapDetector;
+import dev.foreshock.detect.memory.MemoryDetectors;
+import dev.foreshock.ingest.Ingest;
+import dev.foreshock.ingest.Telemetry;
+import dev.foreshock.metrics.PipelineMetrics;
+import java.time.Clock;
+import java.util.Properties;
+import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.Topology;
+
+/**
+ * The whole application: ingest, the detectors, correlation. Composes the stages and nothing else;
+ * {@code run}, {@code demo} and {@code backtest} all build it here.
+ */
+public final class ForeshockTopology {
+
+  private final ForeshockSettings settings;
+  private final Topics topics;
+  private final PipelineMetrics metrics;
+  private final Clock clock;
+
+  /**
+   * @param clock the wall clock, for the future-timestamp check of ingest and wall-clock
+   *     punctuation (tests pass a fixed one)
+   */
+  public ForeshockTopology(ForeshockSettings settings, Topics topics, PipelineMetrics metrics, Clock clock) {
+    this.settings = settings;
+    this.topics = topics;
+    this.metrics = metrics;
+    this.clock = clock;
+  }
+
+  /** Builds the topology; {@code props} are the streams properties, so that optimizations apply. */
+  public Topology build(Properties props) {
+    StreamsBuilder builder = new StreamsBuilder();
+    Telemetry telemetry = new Ingest(settings.ingest(), topics, metrics, clock).addTo(builder);
+
+    Signals signals = new Signals();
+    new ConnectionDetectors(settings.connections(), metrics).addTo(builder, telemetry, signals);
+    new MemoryDetectors(settings.memory(), metrics).addTo(builder, telemetry, signals);
+    new ErrorRateDetector(settings.errors(), metrics).addTo(builder, telemetry, signals);
+    new TelemetryGapDetector(settings.gaps(), metrics).addTo(builder, telemetry, signals);
+
+    signals.merged().ifPresent(all ->
+        new Correlation(settings.correlation(), topics, metrics).addTo(builder, telemetry, all));
+    return builder.build(props);
+  }
+}
