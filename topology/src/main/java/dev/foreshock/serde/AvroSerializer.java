@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.Schema;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
+import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumWriter;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.errors.SerializationException;
@@ -38,10 +39,15 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
    * @param isKey whether this writes keys (subject {@code <topic>-key}) or values ({@code <topic>-value})
    */
   public AvroSerializer(SchemaRegistry registry, Schema schema, boolean isKey) {
+    this(registry, schema, isKey, SpecificData.get());
+  }
+
+  /** As above, writing with {@code data} (the generated class's model, with its logical-type conversions). */
+  public AvroSerializer(SchemaRegistry registry, Schema schema, boolean isKey, SpecificData data) {
     this.registry = Objects.requireNonNull(registry, "registry");
     this.schema = Objects.requireNonNull(schema, "schema");
     this.isKey = isKey;
-    this.writer = new SpecificDatumWriter<>(schema);
+    this.writer = new SpecificDatumWriter<>(schema, data);
   }
 
   @Override
