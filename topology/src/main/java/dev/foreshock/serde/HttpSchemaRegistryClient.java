@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.LongSupplier;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
 import org.apache.avro.Schema;
@@ -37,7 +38,9 @@ import org.slf4j.LoggerFactory;
  * embedded registry.
  *
  * <p>Caches (subject, schema) → id and id → schema for the life of the client, so a serde calls the
- * registry once per topic and once per writer schema. Several URLs are tried in order when one
+ * registry once per topic and once per writer schema. An id the registry does not know (HTTP 404,
+ * error code 40403) is remembered for {@link #MISSING_ID_RETRY}, so a run of records with a foreign
+ * id costs one request, not one per record, before they go to the dead-letter topic. Several URLs are tried in order when one
  * cannot be reached; an HTTP error answer is final. Every failure is a
  * {@link SchemaRegistryException} naming the URL, what was asked and what went wrong. Thread safe.
  */
@@ -50,6 +53,9 @@ public final class HttpSchemaRegistryClient implements SchemaRegistry {
   private static final Logger LOG = LoggerFactory.getLogger(HttpSchemaRegistryClient.class);
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  /** How long an id that the registry does not know is answered from memory. */
+  public static final Duration MISSING_ID_RETRY = Duration.ofSeconds(10);
+
   private record SubjectSchema(String subject, String schema) { }
 
   /** One base URL with the Authorization header that goes with it (null: none). */
@@ -60,9 +66,19 @@ public final class HttpSchemaRegistryClient implements SchemaRegistry {
   private final Duration timeout;
   private final Map<SubjectSchema, Integer> ids = new ConcurrentHashMap<>();
   private final Map<Integer, Schema> schemas = new ConcurrentHashMap<>();
+  private final Map<Integer, Missing> missing = new ConcurrentHashMap<>();
+  private final LongSupplier nanoTime;
+
+  /** The registry's "not found" for an id, and until when it is answered from memory. */
+  private record Missing(String message, long untilNanos) { }
 
   /** A client for the given settings; fails if they hold no URL or a TLS store cannot be read. */
   public HttpSchemaRegistryClient(RegistrySettings settings) {
+    this(settings, System::nanoTime);
+  }
+
+  HttpSchemaRegistryClient(RegistrySettings settings, LongSupplier nanoTime) {
+    this.nanoTime = nanoTime;
     if (!settings.isConfigured()) {
       throw new SchemaRegistryException("no schema registry URL (" + RegistrySettings.URL + ") is set");
     }
@@ -113,8 +129,21 @@ public final class HttpSchemaRegistryClient implements SchemaRegistry {
     if (cached != null) {
       return cached;
     }
+    Missing known = missing.get(id);
+    if (known != null) {
+      if (nanoTime.getAsLong() - known.untilNanos() < 0) {
+        throw new SchemaRegistryException(known.message());
+      }
+      missing.remove(id, known);
+    }
     String what = "looking up schema id " + id;
-    JsonNode answer = send("GET", "/schemas/ids/" + id, null, what);
+    JsonNode answer;
+    try {
+      answer = send("GET", "/schemas/ids/" + id, null, what);
+    } catch (NotFound e) {
+      missing.put(id, new Missing(e.getMessage(), nanoTime.getAsLong() + MISSING_ID_RETRY.toNanos()));
+      throw e;
+    }
     JsonNode type = answer.get("schemaType");
     if (type != null && !type.isNull() && !"AVRO".equals(type.asText().toUpperCase(Locale.ROOT))) {
       throw new SchemaRegistryException("schema id " + id + " is a " + type.asText() + " schema, not Avro");
@@ -215,7 +244,17 @@ public final class HttpSchemaRegistryClient implements SchemaRegistry {
       message.append(": not authorized (check ").append(RegistrySettings.BASIC_AUTH_USER_INFO).append(")");
     }
     message.append(" (").append(what).append(")");
+    if (status == 404 && json != null && json.path("error_code").asInt() == 40403) {
+      throw new NotFound(message.toString());
+    }
     throw new SchemaRegistryException(message.toString());
+  }
+
+  /** The registry answered that the schema does not exist (error code 40403). */
+  private static final class NotFound extends SchemaRegistryException {
+    NotFound(String message) {
+      super(message);
+    }
   }
 
   private String reason(IOException e) {

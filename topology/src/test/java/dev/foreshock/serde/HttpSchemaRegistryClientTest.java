@@ -143,17 +143,7 @@ class HttpSchemaRegistryClientTest {
     EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
     closeables.add(registry);
     AtomicInteger requests = new AtomicInteger();
-    HttpServer counting = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    counting.createContext("/", exchange -> {
-      requests.incrementAndGet();
-      exchange.getResponseHeaders().add("Location", registry.url() + exchange.getRequestURI());
-      exchange.sendResponseHeaders(307, -1);
-      exchange.close();
-    });
-    counting.start();
-    closeables.add(() -> counting.stop(0));
-    HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(
-        RegistrySettings.of("http://127.0.0.1:" + counting.getAddress().getPort()));
+    HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(RegistrySettings.of(countingProxy(registry, requests)));
 
     int id = 0;
     for (int i = 0; i < 5; i++) {
@@ -163,6 +153,28 @@ class HttpSchemaRegistryClientTest {
 
     assertThat(requests).hasValue(2);
     assertThat(client.schemaById(id)).isEqualTo(MemorySample.getClassSchema());
+  }
+
+  @Test
+  void shouldRememberAnUnknownIdForAWhileAndAskAgainAfterwards() throws IOException {
+    EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
+    closeables.add(registry);
+    AtomicInteger requests = new AtomicInteger();
+    String url = countingProxy(registry, requests);
+    long[] now = {1_000_000_000L};
+    HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(RegistrySettings.of(url), () -> now[0]);
+
+    for (int i = 0; i < 50; i++) {
+      assertThatThrownBy(() -> client.schemaById(1)).hasMessageContaining("error_code 40403: Schema 1 not found");
+    }
+    assertThat(requests).hasValue(1);
+    int id = registry.registry().register("telemetry.memory-value", MemorySample.getClassSchema());
+    now[0] += HttpSchemaRegistryClient.MISSING_ID_RETRY.toNanos() - 1;
+    assertThatThrownBy(() -> client.schemaById(id)).hasMessageContaining("Schema 1 not found");
+    now[0] += 1;
+
+    assertThat(client.schemaById(id)).isEqualTo(MemorySample.getClassSchema());
+    assertThat(requests).hasValue(2);
   }
 
   @Test
@@ -218,6 +230,20 @@ class HttpSchemaRegistryClientTest {
     assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings))
         .isInstanceOf(SchemaRegistryException.class)
         .hasMessageContaining("schema.registry.ssl.truststore.location = " + dir.resolve("missing.p12"));
+  }
+
+  /** A server that counts requests and redirects them (307, method and body kept) to {@code registry}. */
+  private String countingProxy(EmbeddedSchemaRegistry registry, AtomicInteger requests) throws IOException {
+    HttpServer counting = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+    counting.createContext("/", exchange -> {
+      requests.incrementAndGet();
+      exchange.getResponseHeaders().add("Location", registry.url() + exchange.getRequestURI());
+      exchange.sendResponseHeaders(307, -1);
+      exchange.close();
+    });
+    counting.start();
+    closeables.add(() -> counting.stop(0));
+    return "http://127.0.0.1:" + counting.getAddress().getPort();
   }
 
   private static int closedPort() throws IOException {
