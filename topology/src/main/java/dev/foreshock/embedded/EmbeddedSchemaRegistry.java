@@ -49,7 +49,8 @@ import org.slf4j.LoggerFactory;
  *       {@code /schemas/ids/{id}/versions}, {@code /schemas/ids/{id}/subjects}, {@code /schemas/types};
  *   <li>{@code GET /subjects}, {@code /subjects/{s}/versions},
  *       {@code /subjects/{s}/versions/{version|latest}} and its {@code /schema};
- *   <li>{@code GET /config}, {@code /config/{s}} (always {@code BACKWARD}), {@code GET /mode}, {@code GET /};
+ *   <li>{@code GET /config}, {@code /config/{s}} (always {@code BACKWARD}; a {@code PUT} of any other
+ *       level is refused with 42203), {@code GET /mode}, {@code GET /};
  *   <li>{@code POST /compatibility/subjects/{s}/versions/{version|latest}}.
  * </ul>
  *
@@ -304,6 +305,9 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
         break;
       case "config":
         if (n <= 2) {
+          if (method.equals("PUT")) {
+            return setConfig(body(exchange));
+          }
           return only(get, "{\"compatibilityLevel\":\"BACKWARD\"}");
         }
         break;
@@ -438,6 +442,16 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     }
     Optional<Registration> r = v == -1 ? registry.latest(subject) : registry.version(subject, v);
     return r.orElseThrow(() -> new RestError(404, 40402, "Version " + version + " not found."));
+  }
+
+  /** The level is fixed: setting it to BACKWARD is accepted (and echoed, as Confluent does), any other is refused. */
+  private static String setConfig(JsonNode body) {
+    String level = body.path("compatibility").asText(body.path("compatibilityLevel").asText(""));
+    if (!level.equalsIgnoreCase("BACKWARD")) {
+      throw new RestError(422, 42203, "Invalid compatibility level '" + level
+          + "': the embedded registry only supports BACKWARD");
+    }
+    return "{\"compatibility\":\"BACKWARD\"}";
   }
 
   private String compatibility(String subject, String version, JsonNode body) {

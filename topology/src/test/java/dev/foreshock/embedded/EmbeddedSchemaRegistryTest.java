@@ -111,6 +111,9 @@ class EmbeddedSchemaRegistryTest {
 
     assertThat(get("/config").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
     assertThat(get("/config/telemetry.connections-value").json().get("compatibilityLevel").asText()).isEqualTo("BACKWARD");
+    assertThat(send("PUT", "/config/telemetry.connections-value", "{\"compatibility\":\"BACKWARD\"}").json()
+        .get("compatibility").asText()).isEqualTo("BACKWARD");
+    assertError(send("PUT", "/config", "{\"compatibility\":\"NONE\"}"), 422, 42203, "only supports BACKWARD");
     assertThat(get("/").body()).isEqualTo("{}");
     assertThat(get("/subjects").json().toString()).isEqualTo("[\"telemetry.connections-value\"]");
   }
@@ -237,6 +240,32 @@ class EmbeddedSchemaRegistryTest {
     assertThatThrownBy(() -> new HttpSchemaRegistryClient(settings).schemaById(id))
         .hasMessageContaining("HTTP 401");
     assertThat(get("/subjects").status()).isEqualTo(401);
+  }
+
+  @Test
+  void shouldGiveOneIdAndOneVersionWhenManyClientsRegisterAtOnce() throws Exception {
+    Path journal = dir.resolve("schemas.jsonl");
+    server = EmbeddedSchemaRegistry.builder().journal(journal).start();
+    java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+    try {
+      List<java.util.concurrent.Future<Integer>> ids = new java.util.ArrayList<>();
+      for (int i = 0; i < 40; i++) {
+        String subject = "topic-" + (i % 4) + "-value";
+        Schema schema = i % 2 == 0 ? MemorySample.getClassSchema() : RequestStats.getClassSchema();
+        ids.add(pool.submit(() -> client().register(subject, schema)));
+      }
+      java.util.Set<Integer> distinct = new java.util.HashSet<>();
+      for (java.util.concurrent.Future<Integer> id : ids) {
+        distinct.add(id.get());
+      }
+      assertThat(distinct).hasSize(2);
+    } finally {
+      pool.shutdownNow();
+    }
+    for (int t = 0; t < 4; t++) {
+      assertThat(server.registry().versions("topic-" + t + "-value")).hasSize(1);
+    }
+    assertThat(Files.readAllLines(journal)).hasSize(4);
   }
 
   @Test
