@@ -24,8 +24,11 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * <p>Anything that is not a readable record raises a {@link SerializationException} whose message
  * says what was wrong (not the wire format, unknown id, a writer schema the class cannot read,
- * truncated or trailing bytes); {@code IngestSerde} turns it into a dead-letter reason. The
- * registry is asked once per schema id; the compatibility of a writer schema is checked once.
+ * truncated or trailing bytes); {@code IngestSerde} turns it into a dead-letter reason. A registry
+ * that cannot be asked (unreachable, timed out, HTTP 5xx, not authorized) raises a
+ * {@link SchemaRegistryException} instead: that says nothing about the record, which should be
+ * retried rather than dead-lettered. The registry is asked once per schema id; the compatibility
+ * of a writer schema is checked once.
  */
 public final class AvroDeserializer<T extends SpecificRecord> implements Deserializer<T> {
 
@@ -95,9 +98,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     Schema writerSchema;
     try {
       writerSchema = registry.schemaById(id);
-    } catch (SchemaRegistryException e) {
-      // not cached: the id may be registered later, and a registry outage must not stick
+    } catch (UnusableSchemaException e) {
+      // a fact about this record; not cached here: the id may be registered later
       throw new SerializationException("cannot read " + readerSchema.getName() + " with schema id " + id
+          + ": " + e.getMessage(), e);
+    } catch (SchemaRegistryException e) {
+      // says nothing about the record (registry down, 5xx, auth): not a SerializationException
+      throw new SchemaRegistryException("cannot read " + readerSchema.getName() + " with schema id " + id
           + ": " + e.getMessage(), e);
     }
     reader = readerFor(id, writerSchema);

@@ -146,7 +146,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistry {
     }
     JsonNode type = answer.get("schemaType");
     if (type != null && !type.isNull() && !"AVRO".equals(type.asText().toUpperCase(Locale.ROOT))) {
-      throw new SchemaRegistryException("schema id " + id + " is a " + type.asText() + " schema, not Avro");
+      throw new UnusableSchemaException("schema id " + id + " is a " + type.asText() + " schema, not Avro");
     }
     JsonNode text = answer.get("schema");
     if (text == null || !text.isTextual()) {
@@ -156,7 +156,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistry {
     try {
       schema = new Schema.Parser().parse(text.asText());
     } catch (SchemaParseException e) {
-      throw new SchemaRegistryException("schema id " + id + " is not a valid Avro schema: " + e.getMessage(), e);
+      throw new UnusableSchemaException("schema id " + id + " is not a valid Avro schema: " + e.getMessage(), e);
     }
     Schema previous = schemas.putIfAbsent(id, schema);
     return previous != null ? previous : schema;
@@ -251,7 +251,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistry {
   }
 
   /** The registry answered that the schema does not exist (error code 40403). */
-  private static final class NotFound extends SchemaRegistryException {
+  private static final class NotFound extends UnusableSchemaException {
     NotFound(String message) {
       super(message);
     }

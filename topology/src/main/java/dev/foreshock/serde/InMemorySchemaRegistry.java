@@ -97,11 +97,12 @@ public final class InMemorySchemaRegistry implements SchemaRegistry {
     versionsBySubject.computeIfAbsent(r.subject(), s -> new ArrayList<>()).add(r.id());
   }
 
+  /** The schema with {@code id}; throws {@link UnusableSchemaException} if there is none. */
   @Override
   public synchronized Schema schemaById(int id) {
     Schema schema = schemasById.get(id);
     if (schema == null) {
-      throw new SchemaRegistryException("unknown schema id " + id);
+      throw new UnusableSchemaException("unknown schema id " + id);
     }
     return schema;
   }

@@ -324,6 +324,28 @@ class AvroSerdesTest {
   }
 
   @Test
+  void shouldRaiseARegistryOutageOnReadAsSchemaRegistryExceptionNotAsABadRecord() {
+    MemorySample sample = MemorySample.newBuilder().setTs(BASE).setResource("redis-queue").setUsedBytes(1).build();
+    byte[] bytes = serdes.valueSerde(MemorySample.class).serializer().serialize("telemetry.memory", sample);
+    SchemaRegistry down = new SchemaRegistry() {
+      @Override
+      public int register(String subject, Schema schema) {
+        throw new AssertionError("not called");
+      }
+
+      @Override
+      public Schema schemaById(int id) {
+        throw new SchemaRegistryException("schema registry at http://127.0.0.1:8081 is unreachable: connection refused");
+      }
+    };
+
+    assertThatThrownBy(() -> new AvroSerdes(down).valueSerde(MemorySample.class).deserializer().deserialize("telemetry.memory", bytes))
+        .isExactlyInstanceOf(SchemaRegistryException.class)
+        .hasMessage("cannot read MemorySample with schema id 1: "
+            + "schema registry at http://127.0.0.1:8081 is unreachable: connection refused");
+  }
+
+  @Test
   void shouldRoundTripFromSeveralThreadsWithOneSerde() throws Exception {
     Serde<RequestStats> serde = serdes.valueSerde(RequestStats.class);
     ExecutorService pool = Executors.newFixedThreadPool(4);
