@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaCompatibility;
+import org.apache.avro.SchemaCompatibility.SchemaIncompatibilityType;
 import org.apache.avro.SchemaCompatibility.SchemaPairCompatibility;
 import org.apache.avro.io.BinaryDecoder;
 import org.apache.avro.io.DecoderFactory;
@@ -24,7 +25,7 @@ import org.apache.kafka.common.serialization.Deserializer;
  *
  * <p>Anything that is not a readable record raises a {@link SerializationException} whose message
  * says what was wrong (not the wire format, unknown id, a writer schema the class cannot read,
- * truncated or trailing bytes); {@code IngestSerde} turns it into a dead-letter reason. A registry
+ * truncated or trailing bytes, an enum symbol the class does not know); {@code IngestSerde} turns it into a dead-letter reason. A registry
  * that cannot be asked (unreachable, timed out, HTTP 5xx, not authorized) raises a
  * {@link SchemaRegistryException} instead: that says nothing about the record, which should be
  * retried rather than dead-lettered. The registry is asked once per schema id; the compatibility
@@ -117,14 +118,25 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
     try {
       compatibility = SchemaCompatibility.checkReaderWriterCompatibility(readerSchema, writerSchema);
     } catch (AvroRuntimeException e) {
-      return new Reader<>(null, "schema id " + id + " cannot be checked against " + readerSchema.getFullName()
-          + ": " + e.getMessage());
+      return new Reader<>(null, "cannot read " + readerSchema.getName() + " with schema id " + id
+          + ": the writer schema cannot be checked (" + e.getMessage() + ")");
     }
-    if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE) {
-      return new Reader<>(null, "schema id " + id + " (" + writerSchema.getFullName() + ") cannot be read as "
-          + readerSchema.getFullName() + ": " + describe(compatibility));
+    if (compatibility.getType() != SchemaCompatibility.SchemaCompatibilityType.COMPATIBLE
+        && !onlyDataDependent(compatibility)) {
+      return new Reader<>(null, "cannot read " + readerSchema.getName() + " with schema id " + id
+          + ": writer schema " + writerSchema.getFullName() + " is incompatible: " + describe(compatibility));
     }
     return new Reader<>(new SpecificDatumReader<>(writerSchema, readerSchema, data), null);
+  }
+
+  /**
+   * Extra enum symbols or union branches in the writer only matter for the records that use them:
+   * Avro's resolution reads the others and fails on those, so the schema is not refused as a whole.
+   */
+  private static boolean onlyDataDependent(SchemaPairCompatibility compatibility) {
+    return compatibility.getResult().getIncompatibilities().stream()
+        .allMatch(i -> i.getType() == SchemaIncompatibilityType.MISSING_ENUM_SYMBOLS
+            || i.getType() == SchemaIncompatibilityType.MISSING_UNION_BRANCH);
   }
 
   private static String describe(SchemaPairCompatibility compatibility) {
@@ -133,7 +145,13 @@ public final class AvroDeserializer<T extends SpecificRecord> implements Deseria
       if (out.length() > 0) {
         out.append("; ");
       }
-      out.append(i.getMessage()).append(" at ").append(i.getLocation());
+      out.append(switch (i.getType()) {
+        case READER_FIELD_MISSING_DEFAULT_VALUE -> "the writer lacks field " + i.getMessage() + ", which has no default";
+        case MISSING_ENUM_SYMBOLS -> "enum symbols " + i.getMessage() + " unknown to the reader, which has no default symbol";
+        case MISSING_UNION_BRANCH -> "union branch missing in the reader: " + i.getMessage();
+        case TYPE_MISMATCH -> "type mismatch: " + i.getMessage();
+        default -> i.getType().toString().toLowerCase(java.util.Locale.ROOT).replace('_', ' ') + ": " + i.getMessage();
+      }).append(" (at ").append(i.getLocation()).append(')');
     });
     return out.length() == 0 ? compatibility.getDescription() : out.toString();
   }

@@ -119,6 +119,30 @@ class EmbeddedSchemaRegistryTest {
   }
 
   @Test
+  void shouldLetAForeignGenericConsumerDecodeWhatForeshockWrote() throws Exception {
+    server = EmbeddedSchemaRegistry.start();
+    dev.foreshock.serde.AvroSerdes serdes = new dev.foreshock.serde.AvroSerdes(client());
+    MemorySample sample = MemorySample.newBuilder().setTs(1_758_070_800_000L).setResource("redis-queue")
+        .setHost("redis-1").setUsedBytes(1_288_490_188L).setMaxBytes(3_221_225_472L).build();
+    byte[] bytes = serdes.valueSerde(MemorySample.class).serializer().serialize("telemetry.memory", sample);
+
+    // what KafkaAvroDeserializer does without the generated class: id from the header, schema over REST
+    int id = java.nio.ByteBuffer.wrap(bytes, 1, 4).getInt();
+    String text = get("/schemas/ids/" + id + "?fetchMaxId=false&subject=telemetry.memory-value").json()
+        .get("schema").asText();
+    Schema writer = new Schema.Parser().parse(text);
+    org.apache.avro.generic.GenericRecord generic = new org.apache.avro.generic.GenericDatumReader<
+        org.apache.avro.generic.GenericRecord>(writer).read(null,
+        org.apache.avro.io.DecoderFactory.get().binaryDecoder(bytes, 5, bytes.length - 5, null));
+
+    assertThat(generic.get("resource").toString()).isEqualTo("redis-queue");
+    assertThat(generic.get("host").toString()).isEqualTo("redis-1");
+    assertThat(generic.get("usedBytes")).isEqualTo(1_288_490_188L);
+    assertThat(generic.get("maxBytes")).isEqualTo(3_221_225_472L);
+    assertThat(generic.get("ts")).isEqualTo(1_758_070_800_000L);
+  }
+
+  @Test
   void shouldAnswerConfluentErrorCodesForWhatDoesNotExist() throws Exception {
     server = EmbeddedSchemaRegistry.start();
     client().register("telemetry.memory-value", MemorySample.getClassSchema());

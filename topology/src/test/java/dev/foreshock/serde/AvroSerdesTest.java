@@ -199,9 +199,36 @@ class AvroSerdesTest {
 
     assertThatThrownBy(() -> serdes.valueSerde(MemorySample.class).deserializer().deserialize("telemetry.memory", bytes))
         .isInstanceOf(SerializationException.class)
-        .hasMessageContaining("schema id " + id)
-        .hasMessageContaining("cannot be read as dev.foreshock.avro.MemorySample")
-        .hasMessageContaining("usedBytes");
+        .hasMessage("cannot read MemorySample with schema id " + id + ": writer schema dev.foreshock.avro.MemorySample"
+            + " is incompatible: the writer lacks field usedBytes, which has no default (at /fields/3)");
+  }
+
+  @Test
+  void shouldReadKnownSymbolsAndRejectOnlyTheUnknownOneWhenAProducerHasANewerEnum() throws IOException {
+    Schema kinds = SchemaBuilder.enumeration("ConnectionEventKind").namespace("dev.foreshock.avro")
+        .symbols("OPENED", "CLOSED", "ACQUIRE_FAILED", "LEAKED");
+    Schema v2 = SchemaBuilder.record("ConnectionEvent").namespace("dev.foreshock.avro").fields()
+        .requiredLong("ts").requiredString("service").requiredString("instance").requiredString("target")
+        .name("event").type(kinds).noDefault().endRecord();
+    GenericRecord r = new GenericData.Record(v2);
+    r.put("ts", BASE);
+    r.put("service", "frontend-api");
+    r.put("instance", "fapi-2");
+    r.put("target", "postgres-main");
+    r.put("event", new GenericData.EnumSymbol(kinds, "CLOSED"));
+    int id = registry.register("telemetry.connections-value", v2);
+    var deserializer = serdes.valueSerde(ConnectionEvent.class).deserializer();
+
+    ConnectionEvent closed = deserializer.deserialize("telemetry.connections", wire(id, v2, r));
+    r.put("event", new GenericData.EnumSymbol(kinds, "LEAKED"));
+    byte[] leaked = wire(id, v2, r);
+
+    assertThat(closed.getEvent()).isEqualTo(ConnectionEventKind.CLOSED);
+    assertThat(closed.getCount()).isEqualTo(1);
+    assertThatThrownBy(() -> deserializer.deserialize("telemetry.connections", leaked))
+        .isInstanceOf(SerializationException.class)
+        .hasMessageStartingWith("cannot read ConnectionEvent with schema id " + id + ": ")
+        .hasMessageContaining("LEAKED");
   }
 
   @Test
