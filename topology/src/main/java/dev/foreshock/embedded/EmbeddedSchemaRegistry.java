@@ -77,6 +77,7 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
   private final ExecutorService executor;
   private final String expectedAuthorization;
   private final String url;
+  private final java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
 
   private EmbeddedSchemaRegistry(Builder b) {
     this.registry = new InMemorySchemaRegistry();
@@ -171,8 +172,12 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
     return registry;
   }
 
+  /** Stops serving and closes the journal; later calls do nothing. */
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     server.stop(0);
     executor.shutdown();
     try {

@@ -26,6 +26,7 @@ import org.apache.kafka.common.serialization.Serializer;
 public final class AvroSerializer<T extends SpecificRecord> implements Serializer<T> {
 
   private static final byte[] BLANK_HEADER = new byte[WireFormat.HEADER_LENGTH];
+  private static final int MAX_RETAINED_BUFFER = 1 << 20;
 
   private final SchemaRegistry registry;
   private final Schema schema;
@@ -64,10 +65,14 @@ public final class AvroSerializer<T extends SpecificRecord> implements Serialize
       writer.write(record, b.encoder);
       b.encoder.flush();
     } catch (IOException | RuntimeException e) {
+      buffers.remove(); // the encoder may hold a half-written record
       throw new SerializationException("cannot write " + schema.getName() + " to topic " + topic + ": "
           + e.getClass().getSimpleName() + ": " + e.getMessage(), e);
     }
     byte[] bytes = b.out.toByteArray();
+    if (bytes.length > MAX_RETAINED_BUFFER) {
+      buffers.remove(); // one huge record must not pin its buffer to the thread
+    }
     WireFormat.writeHeader(bytes, id);
     return bytes;
   }

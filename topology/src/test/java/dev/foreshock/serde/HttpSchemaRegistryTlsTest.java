@@ -29,8 +29,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The client against an HTTPS registry (a stand-in answering {@code GET /schemas/ids/1}) whose
- * self-signed certificates {@code keytool} makes in a temporary directory: server trust, a client
- * certificate required by the server, and the failures when either is missing.
+ * self-signed key pairs the JDK's {@code keytool} makes in a temporary directory: server trust, a
+ * client certificate required by the server, and the failures when either is missing.
  */
 class HttpSchemaRegistryTlsTest {
 
@@ -55,16 +55,18 @@ class HttpSchemaRegistryTlsTest {
         "-storetype", "PKCS12", "-storepass", PASSWORD);
     keytool("-genkeypair", "-alias", "client", "-keyalg", "EC", "-groupname", "secp256r1", "-dname", "CN=foreshock",
         "-validity", "2", "-keystore", clientKeys.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-    Path serverCert = dir.resolve("server.crt");
-    Path clientCert = dir.resolve("client.crt");
-    keytool("-exportcert", "-alias", "registry", "-keystore", serverKeys.toString(), "-storepass", PASSWORD,
-        "-file", serverCert.toString());
-    keytool("-exportcert", "-alias", "client", "-keystore", clientKeys.toString(), "-storepass", PASSWORD,
-        "-file", clientCert.toString());
-    keytool("-importcert", "-noprompt", "-alias", "registry", "-file", serverCert.toString(),
-        "-keystore", clientTrust.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
-    keytool("-importcert", "-noprompt", "-alias", "client", "-file", clientCert.toString(),
-        "-keystore", serverTrust.toString(), "-storetype", "PKCS12", "-storepass", PASSWORD);
+    trustStore(serverKeys, "registry", clientTrust);
+    trustStore(clientKeys, "client", serverTrust);
+  }
+
+  /** A PKCS12 trust store holding the certificate of {@code alias} in {@code keys}. */
+  private static void trustStore(Path keys, String alias, Path out) throws Exception {
+    KeyStore trust = KeyStore.getInstance("PKCS12");
+    trust.load(null, PASSWORD.toCharArray());
+    trust.setCertificateEntry(alias, load(keys).getCertificate(alias));
+    try (OutputStream o = Files.newOutputStream(out)) {
+      trust.store(o, PASSWORD.toCharArray());
+    }
   }
 
   @AfterEach
