@@ -132,7 +132,7 @@ public final class HttpSchemaRegistryClient implements SchemaRegistry {
     Missing known = missing.get(id);
     if (known != null) {
       if (nanoTime.getAsLong() - known.untilNanos() < 0) {
-        throw new SchemaRegistryException(known.message());
+        throw new UnusableSchemaException(known.message());
       }
       missing.remove(id, known);
     }

@@ -44,6 +44,7 @@ class HttpSchemaRegistryClientTest {
 
     assertThatThrownBy(() -> client.register("telemetry.memory-value", MemorySample.getClassSchema()))
         .isInstanceOf(SchemaRegistryException.class)
+        .isNotInstanceOf(UnusableSchemaException.class)
         .hasMessage("schema registry at " + url + " is unreachable: connection refused"
             + " (registering a schema under subject telemetry.memory-value)");
     assertThatThrownBy(() -> client.schemaById(3))
@@ -111,7 +112,7 @@ class HttpSchemaRegistryClientTest {
     HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(RegistrySettings.of(registry.url()));
 
     assertThatThrownBy(() -> client.schemaById(7))
-        .isInstanceOf(SchemaRegistryException.class)
+        .isInstanceOf(UnusableSchemaException.class)
         .hasMessage("schema registry at " + registry.url()
             + " answered HTTP 404, error_code 40403: Schema 7 not found (looking up schema id 7)");
     assertThatThrownBy(() -> client.versions("telemetry.memory-value"))
@@ -165,7 +166,9 @@ class HttpSchemaRegistryClientTest {
     HttpSchemaRegistryClient client = new HttpSchemaRegistryClient(RegistrySettings.of(url), () -> now[0]);
 
     for (int i = 0; i < 50; i++) {
-      assertThatThrownBy(() -> client.schemaById(1)).hasMessageContaining("error_code 40403: Schema 1 not found");
+      assertThatThrownBy(() -> client.schemaById(1))
+          .isInstanceOf(UnusableSchemaException.class)
+          .hasMessageContaining("error_code 40403: Schema 1 not found");
     }
     assertThat(requests).hasValue(1);
     int id = registry.registry().register("telemetry.memory-value", MemorySample.getClassSchema());
@@ -175,6 +178,25 @@ class HttpSchemaRegistryClientTest {
 
     assertThat(client.schemaById(id)).isEqualTo(MemorySample.getClassSchema());
     assertThat(requests).hasValue(2);
+  }
+
+  @Test
+  void shouldMakeAnUnknownIdABadRecordButAnOutageARegistryErrorWhenDeserializing() throws IOException {
+    EmbeddedSchemaRegistry registry = EmbeddedSchemaRegistry.start();
+    closeables.add(registry);
+    var deserializer = new AvroSerdes(new HttpSchemaRegistryClient(RegistrySettings.of(registry.url())))
+        .valueSerde(MemorySample.class).deserializer();
+    var unreachable = new AvroSerdes(new HttpSchemaRegistryClient(RegistrySettings.of("http://127.0.0.1:" + closedPort())))
+        .valueSerde(MemorySample.class).deserializer();
+    byte[] bytes = {0, 0, 0, 0, 4, 2, 2, 65, 0, 2, 0};
+
+    assertThatThrownBy(() -> deserializer.deserialize("telemetry.memory", bytes))
+        .isInstanceOf(org.apache.kafka.common.errors.SerializationException.class)
+        .hasMessage("cannot read MemorySample with schema id 4: schema registry at " + registry.url()
+            + " answered HTTP 404, error_code 40403: Schema 4 not found (looking up schema id 4)");
+    assertThatThrownBy(() -> unreachable.deserialize("telemetry.memory", bytes))
+        .isExactlyInstanceOf(SchemaRegistryException.class)
+        .hasMessageContaining("is unreachable: connection refused");
   }
 
   @Test
