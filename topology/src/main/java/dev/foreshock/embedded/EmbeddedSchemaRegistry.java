@@ -224,6 +224,8 @@ public final class EmbeddedSchemaRegistry implements AutoCloseable {
       answer = new Answer(200, route(method, path, exchange));
     } catch (RestError e) {
       answer = error(e.status, e.errorCode, e.getMessage());
+    } catch (IOException e) {
+      answer = error(400, 400, "cannot read the request body: " + e.getMessage());
     } catch (RuntimeException e) {
       LOG.warn("embedded schema registry: {} {} failed", method, exchange.getRequestURI(), e);
       answer = error(500, 50001, "Error in the backend data store: " + e.getMessage());
