@@ -85,6 +85,7 @@ public final class StreamsApp implements AutoCloseable {
     // the same defaults as the offline pipeline, so that run and backtest build the same topology
     props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
     props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());
+    props.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_GLOBAL_ENABLED_CONFIG, true);
     props.put(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, BoundedMemoryRocksDbConfig.class.getName());
     props.put(BoundedMemoryRocksDbConfig.MEMORY_BYTES_CONFIG, Long.toString(settings.rocksDbMemoryBytes()));
     return props;
