@@ -38,7 +38,9 @@ public final class Main implements Runnable {
    * are added by their own branches).
    */
   static final List<Supplier<Object>> COMMANDS = List.of(
-      BacktestCommand::new);
+      BacktestCommand::new,
+      RunCommand::new,
+      ProduceCommand::new);
 
   private final Map<String, String> environment;
 

@@ -1,14 +1,10 @@
 package dev.foreshock.runtime;
 
 import dev.foreshock.config.SettingsException;
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import dev.foreshock.config.SettingsSource;
 import java.util.Collections;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -35,30 +31,29 @@ public final class KafkaClientProperties {
   private KafkaClientProperties() {}
 
   /**
-   * Collects the pass-through properties.
-   *
-   * @param configFile the {@code --config} file, or null
+   * Collects the pass-through properties: the {@code kafka.*} keys of {@code settings} (marking
+   * them read) and the {@code KAFKA_*} variables of {@code environment}; a {@code --set} flag wins
+   * over an environment variable, which wins over the config file.
    */
-  public static Map<String, String> collect(Path configFile, Map<String, String> environment, Map<String, String> flags) {
-    Map<String, String> props = new TreeMap<>();
-    if (configFile != null) {
-      Properties file = new Properties();
-      try (Reader r = Files.newBufferedReader(configFile)) {
-        file.load(r);
-      } catch (IOException e) {
-        throw new SettingsException("cannot read config file " + configFile + ": " + e.getMessage());
-      }
-      for (String key : file.stringPropertyNames()) {
-        putPrefixed(props, key, file.getProperty(key), configFile.toString());
+  public static Map<String, String> collect(SettingsSource settings, Map<String, String> environment) {
+    Map<String, String> fromFile = new TreeMap<>();
+    Map<String, String> fromFlagsAndForeshockEnv = new TreeMap<>();
+    for (String key : settings.unknownKeys()) {
+      if (key.startsWith(PREFIX)) {
+        String value = settings.string(key, "");
+        String origin = settings.origin(key);
+        boolean fromConfigFile = !origin.startsWith("--set") && !origin.startsWith("environment variable");
+        putPrefixed(fromConfigFile ? fromFile : fromFlagsAndForeshockEnv, key, value, origin);
       }
     }
+    Map<String, String> props = new TreeMap<>(fromFile);
     environment.forEach((name, value) -> {
       if (name.startsWith("KAFKA_") && name.length() > "KAFKA_".length() && !LAUNCHER_VARIABLES.contains(name)) {
         String key = name.substring("KAFKA_".length()).toLowerCase(Locale.ROOT).replace('_', '.');
         props.put(key, value.trim());
       }
     });
-    flags.forEach((key, value) -> putPrefixed(props, key, value, "--set"));
+    props.putAll(fromFlagsAndForeshockEnv);
     return Collections.unmodifiableMap(props);
   }
 

@@ -2,8 +2,6 @@ package dev.foreshock.runtime;
 
 import dev.foreshock.config.SettingsException;
 import dev.foreshock.config.SettingsSource;
-import java.net.URI;
-import java.net.URISyntaxException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
@@ -85,10 +83,8 @@ public record RuntimeSettings(
         }
       }
     }
+    // validated, with auth and TLS, by RegistrySettings
     String registry = s.string("schema.registry.url", null);
-    if (registry != null) {
-      requireHttpUrl(registry);
-    }
     String applicationId = s.string("application.id", "foreshock");
     if (!APP_ID.matcher(applicationId).matches()) {
       throw new SettingsException("application.id = '" + applicationId
@@ -146,17 +142,5 @@ public record RuntimeSettings(
   /** The embedded registry's data directory. */
   public Path registryDir() {
     return dataDir.resolve("schema-registry");
-  }
-
-  private static void requireHttpUrl(String url) {
-    try {
-      URI uri = new URI(url);
-      String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-      if ((!scheme.equals("http") && !scheme.equals("https")) || uri.getHost() == null) {
-        throw new SettingsException("schema.registry.url = '" + url + "' is not an http:// or https:// URL");
-      }
-    } catch (URISyntaxException e) {
-      throw new SettingsException("schema.registry.url = '" + url + "' is not a URL: " + e.getMessage());
-    }
   }
 }

@@ -4,7 +4,6 @@ import dev.foreshock.ingest.Validation;
 import dev.foreshock.json.TelemetryFileReader;
 import dev.foreshock.serde.AvroSerdes;
 import java.io.IOException;
-import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -14,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -55,12 +55,12 @@ public final class TelemetryProducer implements AutoCloseable {
 
   /**
    * Reads {@code file} and sends every valid record, at most {@code ratePerSecond} a second (0: as
-   * fast as possible), printing progress and problems to {@code err}.
+   * fast as possible), reporting progress and problems ({@code file:line: reason}) to {@code messages}.
    *
    * @throws IOException if the file cannot be read
    * @throws org.apache.kafka.common.KafkaException if a record cannot be sent (the first error)
    */
-  public Result publish(Path file, int ratePerSecond, PrintStream err) throws IOException {
+  public Result publish(Path file, int ratePerSecond, Consumer<String> messages) throws IOException {
     long start = System.nanoTime();
     long intervalNanos = ratePerSecond > 0 ? 1_000_000_000L / ratePerSecond : 0L;
     AtomicLong sent = new AtomicLong();
@@ -94,9 +94,9 @@ public final class TelemetryProducer implements AutoCloseable {
       if (now - lastProgress[0] > 2_000_000_000L) {
         lastProgress[0] = now;
         double seconds = (now - start) / 1e9;
-        err.printf("produced %,d records (%,.0f/s)%n", n, n / seconds);
+        messages.accept(String.format(java.util.Locale.ROOT, "progress: %s: %,d records sent (%,.0f/s)", file, n, n / seconds));
       }
-    }, err::println);
+    }, messages);
     producer.flush();
     Exception failed = failure.get();
     if (failed != null) {
