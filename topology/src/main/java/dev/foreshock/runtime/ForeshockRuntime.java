@@ -67,7 +67,10 @@ public final class ForeshockRuntime implements AutoCloseable {
             .journal(settings.registryDir().resolve("schemas.journal"))
             .start();
         registry = embeddedRegistry.registry();
-        effective = settings.withCluster(kafka.bootstrapServers(), embeddedRegistry.url());
+        // One instance on its own broker: static membership lets a restart after a crash take its
+        // partitions back at once instead of waiting for the dead member's session to time out.
+        effective = settings.withCluster(kafka.bootstrapServers(), embeddedRegistry.url())
+            .withKafkaDefault("group.instance.id", settings.applicationId() + "-embedded");
       } else {
         if (!registrySettings.isConfigured()) {
           throw new dev.foreshock.config.SettingsException("schema.registry.url is required with bootstrap.servers"

@@ -134,6 +134,15 @@ public record RuntimeSettings(
         streamThreads, rocksDbMemoryBytes, shutdownTimeout, kafka);
   }
 
+  /** The same settings with a Kafka client property added, unless one was given. */
+  public RuntimeSettings withKafkaDefault(String key, String value) {
+    Map<String, String> merged = new java.util.HashMap<>(kafka);
+    merged.putIfAbsent(key, value);
+    return new RuntimeSettings(bootstrapServers, schemaRegistryUrl, applicationId, dataDir, stateDir, brokerHost,
+        brokerPort, registryPort, queryHost, queryPort, processingGuarantee, replicationFactor, partitions, retention,
+        streamThreads, rocksDbMemoryBytes, shutdownTimeout, merged);
+  }
+
   /** {@code retention.ms} of the telemetry and dead-letter topics: -1 when kept forever. */
   public long retentionMs() {
     return retention.isZero() ? -1L : retention.toMillis();
