@@ -13,4 +13,13 @@ public final class StoreNames {
 
   /** Episode state of every candidate, by (type, subject): ids, status, last emitted figures. */
   public static final String CANDIDATE_EPISODES = "candidate-episodes";
+
+  /** Memory detectors' working state per resource (windows, horizon rings, signal state). */
+  public static final String MEMORY_SERIES = "memory-series";
+
+  /** Per-window memory figures per resource (window store, key = resource), for the query API. */
+  public static final String MEMORY_WINDOWS = "memory-windows";
+
+  /** Current memory trend per resource and horizon (key = resource), for the query API. */
+  public static final String MEMORY_TRENDS = "memory-trends";
 }
