@@ -22,4 +22,23 @@ public final class StoreNames {
 
   /** Current memory trend per resource and horizon (key = resource), for the query API. */
   public static final String MEMORY_TRENDS = "memory-trends";
+
+  /**
+   * Requests and errors per service and window (window store, key = service, value =
+   * {@code detect.errors.ErrorWindow}): the figures behind {@code GET /api/v1/errors/{service}}.
+   */
+  public static final String ERROR_WINDOWS = "error-windows";
+
+  /**
+   * Error-ratio baseline and spike state per service (key-value, key = service, value =
+   * {@code detect.errors.ErrorBaseline}).
+   */
+  public static final String ERROR_BASELINES = "error-baselines";
+
+  /**
+   * Learned reporting cadence of every telemetry source (key-value, key = source id such as
+   * {@code service:search-api}, {@code instance:search-api/search-3}, {@code resource:redis-queue};
+   * value = {@code detect.gaps.SourceCadence}).
+   */
+  public static final String GAP_SOURCES = "gap-sources";
 }
