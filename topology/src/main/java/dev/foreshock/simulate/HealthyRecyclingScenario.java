@@ -40,7 +40,8 @@ final class HealthyRecyclingScenario implements Scenario {
     ConnectionPool pool = new ConnectionPool(DATABASE, b.param("poolSize", b.between(4, 16)), lifetime, jitter);
 
     long rollAt = start + b.betweenMs(Duration.ofMinutes(30), Duration.ofMinutes(70));
-    long spacing = b.param("deploySpacingMs", b.betweenMs(Duration.ofSeconds(4), Duration.ofSeconds(15)));
+    long deployLength = b.param("deploySeconds", b.between(120, 480)) * SECOND;
+    long spacing = deployLength / fleetSize;
     long[] restartAt = new long[fleetSize];
     long[] downtime = new long[fleetSize];
     for (int i = 0; i < fleetSize; i++) {

@@ -31,7 +31,7 @@ final class QuietBaselineScenario implements Scenario {
     long requestInterval = b.param("requestIntervalSeconds", b.between(10, 20)) * SECOND;
     String[][] services = {{"search-api", "search"}, {"recommendation-api", "reco"}, {"frontend-api", "fapi"}};
     for (String[] s : services) {
-      List<Instance> fleet = Instance.fleet(s[0], s[1], b.between(2, 8), start, end);
+      List<Instance> fleet = Instance.fleet(s[0], s[1], b.param(s[0] + "Instances", b.between(2, 8)), start, end);
       new RequestSeries(s[0], fleet, requestInterval)
           .rate(Curve.constant(b.between(100.0, 600.0)))
           .errors(Curve.constant(b.between(0.0005, 0.005)))
@@ -43,7 +43,7 @@ final class QuietBaselineScenario implements Scenario {
     }
     Sawtooth consumers = new Sawtooth(b.rnd, start, end, b.betweenMs(Duration.ofMinutes(2), Duration.ofMinutes(6)),
         0.2, 0.1);
-    double level = b.between(0.25, 0.5);
+    double level = b.param("queueLevel", ScenarioBuilder.round(b.between(0.25, 0.5)));
     new MemorySeries("redis-queue", "redis-q1", b.between(2048, 8192) * 1024L * 1024L,
         b.between(5, 15) * SECOND).used(t -> level + 0.03 * consumers.at(t)).noise(b.between(0.002, 0.006))
         .emit(b.timeline, b.rnd, start, end);

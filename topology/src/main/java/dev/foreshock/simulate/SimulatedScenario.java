@@ -57,16 +57,20 @@ public record SimulatedScenario(String name, long seed, long startMs, long endMs
   }
 
   private static SpecificRecord shift(SpecificRecord r, long d) {
+    // Field-by-field copies: Avro's copy builders deep-copy through reflection, which its class
+    // security check refuses for the generated enums.
     if (r instanceof ConnectionEvent e) {
-      return ConnectionEvent.newBuilder(e).setTs(e.getTs() + d).build();
+      return new ConnectionEvent(e.getTs() + d, e.getService(), e.getInstance(), e.getTarget(), e.getEvent(),
+          e.getReason(), e.getCount());
     } else if (r instanceof MemorySample m) {
-      return MemorySample.newBuilder(m).setTs(m.getTs() + d).build();
+      return new MemorySample(m.getTs() + d, m.getResource(), m.getHost(), m.getUsedBytes(), m.getMaxBytes());
     } else if (r instanceof RequestStats s) {
-      return RequestStats.newBuilder(s).setTs(s.getTs() + d).build();
+      return new RequestStats(s.getTs() + d, s.getService(), s.getInstance(), s.getIntervalMs(), s.getRequests(),
+          s.getErrors());
     } else if (r instanceof ChangeEvent c) {
-      return ChangeEvent.newBuilder(c).setTs(c.getTs() + d).build();
+      return new ChangeEvent(c.getTs() + d, c.getTarget(), c.getKind(), c.getDescription());
     } else if (r instanceof ServiceDependencies s) {
-      return ServiceDependencies.newBuilder(s).setTs(s.getTs() == null ? null : s.getTs() + d).build();
+      return new ServiceDependencies(s.getService(), s.getDependsOn(), s.getTs() == null ? null : s.getTs() + d);
     }
     throw new IllegalArgumentException("not a telemetry record: " + r.getSchema().getFullName());
   }
