@@ -33,6 +33,10 @@ import org.apache.kafka.streams.state.WindowStore;
  * four by record timestamp. Connection events are not shipped whole: {@link EdgeLearner} reduces
  * them on their own partitions to one edge per (service, target) and (instance, service) per
  * refresh interval, which also gives the correlation task a steady heartbeat of stream time.
+ *
+ * <p>All correlation stores are in-memory with changelogs: the state is small (open episodes,
+ * recent candidates, a few thousand edges and change events) and restored from the changelog on
+ * start; RocksDB would cost a flush per commit for nothing.
  */
 public final class Correlation {
 
@@ -54,7 +58,7 @@ public final class Correlation {
     builder.addStateStore(keyValue(StoreNames.DEPENDENCIES, new JsonSerde<>(DeclaredDependencies.class)));
     builder.addStateStore(keyValue(StoreNames.LEARNED_DEPENDENCIES, Serdes.Long()));
     StoreBuilder<WindowStore<String, ChangeRecord>> changeStore = Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(StoreNames.CHANGE_HISTORY, settings.changeRetention(), Duration.ofMillis(1), true),
+        Stores.inMemoryWindowStore(StoreNames.CHANGE_HISTORY, settings.changeRetention(), Duration.ofMillis(1), true),
         keys, new JsonSerde<>(ChangeRecord.class));
     builder.addStateStore(changeStore);
 
@@ -97,6 +101,6 @@ public final class Correlation {
   }
 
   private static <V> StoreBuilder<KeyValueStore<String, V>> keyValue(String name, Serde<V> values) {
-    return Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(name), Serdes.String(), values);
+    return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), values);
   }
 }
