@@ -169,7 +169,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
       ep.lowerSinceTs = -1;
     }
     boolean material = deescalated(ep, now)
-        || KeyEvidence.changed(ep.type, ep.emittedEvidence, ep.evidence)
+        || KeyEvidence.changed(ep.type, ep.emittedEvidence, ep.emittedEvidenceTs, ep.evidence, ep.lastActiveTs)
         || !Objects.equals(ep.incidentId, ep.emittedIncidentId)
         || !ep.causes.equals(ep.emittedCauses);
     if (material && now - ep.lastEmittedTs >= settings.minUpdate(ep.type).toMillis()) {
@@ -544,6 +544,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
       ep.lowerSinceTs = -1;
     }
     ep.emittedEvidence = Map.copyOf(ep.evidence);
+    ep.emittedEvidenceTs = ep.lastActiveTs;
     ep.emittedIncidentId = ep.incidentId;
     ep.emittedCauses = List.copyOf(ep.causes);
     ep.pending = false;

@@ -48,6 +48,8 @@ public final class Episode {
   public long lastEmittedTs = Long.MIN_VALUE;
   public Severity emittedSeverity;
   public Map<String, Double> emittedEvidence = Map.of();
+  /** Event time of the signal whose evidence was last emitted. */
+  public long emittedEvidenceTs;
   public String emittedIncidentId;
   public List<String> emittedCauses = List.of();
   /** A material change is waiting for the rate limit. */

@@ -13,7 +13,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.foreshock.avro.CandidateStatus;
 import dev.foreshock.avro.IncidentCandidate;
-import dev.foreshock.avro.Severity;
 import dev.foreshock.config.SettingsSource;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -25,6 +24,7 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 class CandidateLifecycleTest {
 
@@ -162,7 +162,7 @@ class CandidateLifecycleTest {
         Collectors.mapping(IncidentCandidate::getStatus, Collectors.toList())));
     Map<String, Integer> counts = new LinkedHashMap<>();
     byId.forEach((id, statuses) -> counts.put(id, statuses.size()));
-    System.getLogger("test").log(System.Logger.Level.INFO, "records per episode over a week: " + counts);
+    LoggerFactory.getLogger(CandidateLifecycleTest.class).info("records per episode over a week: {}", byId);
 
     assertThat(byId).hasSize(6); // recycling, billing, 3 incident members, 1 incident
     assertThat(byId.values()).allSatisfy(statuses -> assertThat(statuses.get(0)).isEqualTo(OPEN));
@@ -181,9 +181,5 @@ class CandidateLifecycleTest {
 
   static List<IncidentCandidate> of(List<IncidentCandidate> all, String subject) {
     return all.stream().filter(c -> c.getSubject().equals(subject)).toList();
-  }
-
-  static Severity severityOf(IncidentCandidate c) {
-    return c.getSeverity();
   }
 }
