@@ -120,6 +120,9 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     }
     String key = Episode.key(s.type(), s.subject());
     Episode ep = episodes.get(key);
+    if (ep != null && endIfOver(ep, s.ts())) {
+      ep = null; // stream time jumped past its hold-off before a punctuation could end it
+    }
     if (!s.isActive()) {
       if (ep != null && ep.clearedTs < 0) {
         ep.clearedTs = s.ts();
@@ -187,17 +190,10 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
   private void tick(long timestamp) {
     long now = Math.max(streamTime, timestamp);
     for (Episode ep : new ArrayList<>(episodes.values())) {
-      if (!episodes.containsKey(ep.key()) || episodes.get(ep.key()) != ep) {
+      if (episodes.get(ep.key()) != ep) {
         continue; // resolved or replaced while handling another episode in this tick
       }
-      long stale = settings.stale(ep.type).toMillis();
-      if (ep.clearedTs < 0 && stale > 0 && now - ep.lastActiveTs >= stale) {
-        ep.clearedTs = ep.lastActiveTs + stale;
-        save(ep);
-      }
-      if (ep.clearedTs >= 0 && now - ep.clearedTs >= settings.holdOff().toMillis()) {
-        resolve(ep, now);
-      } else if (ep.pending) {
+      if (!endIfOver(ep, now) && ep.pending) {
         consider(ep, now);
       }
     }
@@ -205,6 +201,24 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
       lastSweep = now;
       sweep(now);
     }
+  }
+
+  /**
+   * Starts the hold-off of a stale episode and resolves one whose hold-off has passed by
+   * {@code now}, at the event time the hold-off ended; true when it was resolved.
+   */
+  private boolean endIfOver(Episode ep, long now) {
+    long stale = settings.stale(ep.type).toMillis();
+    if (ep.clearedTs < 0 && stale > 0 && now - ep.lastActiveTs >= stale) {
+      ep.clearedTs = ep.lastActiveTs + stale;
+      save(ep);
+    }
+    long end = ep.clearedTs + settings.holdOff().toMillis();
+    if (ep.clearedTs >= 0 && now >= end) {
+      resolve(ep, end);
+      return true;
+    }
+    return false;
   }
 
   private void resolve(Episode ep, long now) {

@@ -12,6 +12,7 @@ import static dev.foreshock.avro.Severity.WARNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.foreshock.avro.CandidateStatus;
+import dev.foreshock.avro.CandidateType;
 import dev.foreshock.avro.IncidentCandidate;
 import dev.foreshock.config.SettingsSource;
 import java.nio.file.Path;
@@ -113,6 +114,69 @@ class CandidateLifecycleTest {
     // exhaustion fell from 200 s to about 60 s: sent once the 5 minutes since the escalation passed
     assertThat(out.get(2).getTs()).isBetween(t0.plusSeconds(380).toEpochMilli(), t0.plusSeconds(420).toEpochMilli());
     assertThat(out.get(2).getEvidence().get("secondsToExhaustion")).isBetween(55.0, 65.0);
+  }
+
+  @Test
+  void shouldResolveAStaleEpisodeWhenItsDetectorStopsSending() {
+    start(Map.of("correlation.stale.fast", "20m", "correlation.hold-off", "10m"));
+    Scenario s = new Scenario(harness, 15);
+    Instant t0 = BASE.plusSeconds(900);
+    Instant last = t0.plus(Duration.ofMinutes(8));
+    s.stretch(CandidateType.CONNECTION_BURST, "mongo-users", t0, last, Duration.ofSeconds(10), t -> WARNING,
+        t -> Map.of("opens", s.noisy(400, 0.2), "baseline", 30.0, "instances", 12.0, "fleetSize", 14.0,
+            "fleetFraction", 12 / 14.0), t0);
+    // no cleared signal; stream time moves on with changes elsewhere, one every 5 minutes
+    for (int i = 1; i <= 12; i++) {
+      s.change(last.plus(Duration.ofMinutes(5L * i)), "unrelated-" + i, "DEPLOY", "routine");
+    }
+    s.play();
+
+    List<IncidentCandidate> out = of(harness.drain(), "mongo-users");
+    assertThat(out).extracting(IncidentCandidate::getStatus).containsExactly(OPEN, RESOLVED);
+    // last active signal + 20 min staleness + 10 min hold-off
+    assertThat(out.get(1).getTs()).isBetween(last.plus(Duration.ofMinutes(29)).toEpochMilli(),
+        last.plus(Duration.ofMinutes(30)).toEpochMilli());
+  }
+
+  @Test
+  void shouldStartANewEpisodeWhenTheNextSignalComesAfterTheHoldOff() {
+    start(Map.of("correlation.hold-off", "10m"));
+    Scenario s = new Scenario(harness, 16);
+    Instant t0 = BASE.plusSeconds(1800);
+    Map<String, Double> evidence = Map.of("failures", 50.0, "instances", 3.0, "baseline", 0.0);
+    s.stretch(CandidateType.CONNECTION_FAILURES, "pgbouncer", t0, t0.plusSeconds(120), Duration.ofSeconds(10),
+        t -> WARNING, t -> evidence, t0);
+    s.cleared(CandidateType.CONNECTION_FAILURES, "pgbouncer", t0.plusSeconds(120));
+    // nothing at all for two hours, then the same condition again
+    Instant again = t0.plus(Duration.ofHours(2));
+    s.stretch(CandidateType.CONNECTION_FAILURES, "pgbouncer", again, again.plusSeconds(60), Duration.ofSeconds(10),
+        t -> WARNING, t -> evidence, again);
+    s.play();
+
+    List<IncidentCandidate> out = of(harness.drain(), "pgbouncer");
+    assertThat(out).extracting(IncidentCandidate::getStatus).containsExactly(OPEN, RESOLVED, OPEN);
+    assertThat(out.get(1).getTs()).isEqualTo(t0.plusSeconds(120).plus(Duration.ofMinutes(10)).toEpochMilli());
+    assertThat(out.get(2).getId()).isNotEqualTo(out.get(0).getId());
+  }
+
+  @Test
+  void shouldAddALateLoggedChangeToTheCausesWithTheNextAllowedUpdate() {
+    start(Map.of("correlation.min-update.fast", "5m"));
+    Scenario s = new Scenario(harness, 17);
+    Instant t0 = BASE.plusSeconds(5400);
+    s.stretch(ERROR_RATE_SPIKE, "api-gateway", t0, t0.plus(Duration.ofMinutes(12)), Duration.ofSeconds(30),
+        t -> WARNING, t -> Map.of("errorRatio", s.noisy(0.1, 0.1), "baselineRatio", 0.001, "requests", 10000.0,
+            "errors", 1000.0), t0.minusSeconds(30));
+    // the CD system reports the deploy two minutes after the errors began, with its true time
+    s.at(t0.plusSeconds(120), () -> harness.change(t0.minusSeconds(240), "api-gateway", "DEPLOY", "route table v7"));
+    s.play();
+
+    List<IncidentCandidate> out = of(harness.drain(), "api-gateway");
+    assertThat(out).extracting(IncidentCandidate::getStatus).containsExactly(OPEN, UPDATED);
+    assertThat(out.get(0).getProbableCauses()).isEmpty();
+    assertThat(out.get(1).getProbableCauses()).containsExactly(
+        Instant.ofEpochMilli(t0.minusSeconds(240).toEpochMilli()) + " DEPLOY api-gateway: route table v7");
+    assertThat(out.get(1).getTs()).isBetween(t0.plusSeconds(300).toEpochMilli(), t0.plusSeconds(340).toEpochMilli());
   }
 
   @Test
