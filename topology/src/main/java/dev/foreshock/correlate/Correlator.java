@@ -189,11 +189,15 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
 
   private void tick(long timestamp) {
     long now = Math.max(streamTime, timestamp);
+    // first end what is over (incidents follow their members), then flush what waited for the rate
+    // limit: an incident whose members all end in this tick sends one RESOLVED, not an UPDATED per member
     for (Episode ep : new ArrayList<>(episodes.values())) {
-      if (episodes.get(ep.key()) != ep) {
-        continue; // resolved or replaced while handling another episode in this tick
+      if (!ep.isIncident() && episodes.get(ep.key()) == ep) {
+        endIfOver(ep, now);
       }
-      if (!endIfOver(ep, now) && ep.pending) {
+    }
+    for (Episode ep : new ArrayList<>(episodes.values())) {
+      if (ep.pending && episodes.get(ep.key()) == ep) {
         consider(ep, now);
       }
     }
@@ -237,7 +241,8 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
         if (incident.members.values().stream().allMatch(Episode.Member::resolved)) {
           resolve(incident, now);
         } else {
-          consider(incident, now);
+          incident.pending = true; // sent by the next punctuation, with whatever else ended by then
+          save(incident);
         }
       }
     }

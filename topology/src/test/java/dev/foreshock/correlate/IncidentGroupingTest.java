@@ -26,6 +26,7 @@ import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
 
 /** The four seed incidents (shapes of the postmortems in /work/shared/seeds), as detectors would signal them. */
 class IncidentGroupingTest {
@@ -89,6 +90,11 @@ class IncidentGroupingTest {
     s.play();
 
     List<IncidentCandidate> out = harness.drain();
+    Map<String, List<String>> statuses = new LinkedHashMap<>();
+    out.forEach(c -> statuses.computeIfAbsent(c.getId(), k -> new java.util.ArrayList<>())
+        .add(c.getStatus() + "@" + Instant.ofEpochMilli(c.getTs()) + "/" + c.getSeverity()
+            + (c.getType() == INCIDENT ? c.getEvidence().toString() + c.getProbableCauses() : "")));
+    LoggerFactory.getLogger(IncidentGroupingTest.class).info("seed 000 records: {}", statuses);
     IncidentCandidate incident = first(out, INCIDENT);
     assertThat(incident.getSubject()).isEqualTo("redis-queue");
     assertThat(incident.getStatus()).isEqualTo(OPEN);
