@@ -13,4 +13,13 @@ public final class StoreNames {
 
   /** Episode state of every candidate, by (type, subject): ids, status, last emitted figures. */
   public static final String CANDIDATE_EPISODES = "candidate-episodes";
+
+  /** Connection figures per target and 5 s window (window store; query API: /connections/{target}). */
+  public static final String CONNECTION_WINDOWS = "connection-windows";
+
+  /** Current bursts, recycling period and acquire-failure state per target (query API). */
+  public static final String CONNECTION_PATTERNS = "connection-patterns";
+
+  /** The connection detectors' checkpointed baselines and fleet per target (internal). */
+  public static final String CONNECTION_DETECTOR_STATE = "connection-detector-state";
 }
