@@ -36,7 +36,7 @@ import java.time.Duration;
  *     {@code periodClearAfterPeriods} periods when a period is known ({@code connections.burst.clear-after}, 40m)
  * @param periodMinBursts bursts on one period before recycling is called periodic
  *     ({@code connections.period.min-bursts}, 3)
- * @param periodTolerance relative tolerance on each interval ({@code connections.period.tolerance}, 0.1)
+ * @param periodTolerance relative tolerance on each interval ({@code connections.period.tolerance}, 0.05)
  * @param periodMin shortest period considered ({@code connections.period.min}, 1m)
  * @param periodMax longest period considered ({@code connections.period.max}, 2h)
  * @param periodHistory bursts kept per target for the period estimate ({@code connections.period.history}, 16)
@@ -145,7 +145,7 @@ public record ConnectionSettings(
         s.duration("connections.burst.max-duration", Duration.ofSeconds(60), ms, day),
         s.duration("connections.burst.clear-after", Duration.ofMinutes(40), ms, Duration.ofDays(7)),
         s.integer("connections.period.min-bursts", 3, 3, 1_000),
-        s.decimal("connections.period.tolerance", 0.1, 0.001, 0.4),
+        s.decimal("connections.period.tolerance", 0.05, 0.001, 0.4),
         s.duration("connections.period.min", Duration.ofMinutes(1), Duration.ofSeconds(1), day),
         s.duration("connections.period.max", Duration.ofHours(2), Duration.ofSeconds(2), Duration.ofDays(7)),
         s.integer("connections.period.history", 16, 3, 256),

@@ -10,7 +10,8 @@ import java.util.Optional;
  * period earlier (within the tolerance), allowing one missing burst at a time (an interval of
  * about two periods). Bursts off the grid (a deploy, a one-off restart, a second series with
  * another period) are skipped, not fatal. The candidate whose chain holds the most bursts, less
- * two for every missing one, wins; its period is then refined by a least-squares fit of burst
+ * two for every missing one, wins, if it holds at least {@code minBursts} bursts more than it
+ * misses; its period is then refined by a least-squares fit of burst
  * time against slot number, which averages out clock jitter and the window alignment.
  *
  * <p>Pure; O(c × n) for c candidates and n bursts, run once per burst.
@@ -61,7 +62,7 @@ final class PeriodEstimator {
         }
       }
     }
-    if (best == null || best.matched() < minBursts) {
+    if (best == null || best.matched() - best.missed < minBursts) {
       return Optional.empty();
     }
     // Refine twice: the fitted period may bring in a burst the rough candidate just missed.
@@ -74,7 +75,7 @@ final class PeriodEstimator {
       best = refined;
     }
     double period = fit(times, best);
-    if (period < minPeriodMs || period > maxPeriodMs || best.matched() < minBursts) {
+    if (period < minPeriodMs || period > maxPeriodMs || best.matched() - best.missed < minBursts) {
       return Optional.empty();
     }
     return Optional.of(new PeriodEstimate(Math.round(period), best.indices(), best.missed, rms(times, best, period)));
