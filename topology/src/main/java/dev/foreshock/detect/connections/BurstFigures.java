@@ -3,17 +3,18 @@ package dev.foreshock.detect.connections;
 import java.util.List;
 
 /**
- * One fleet-wide burst of connection opens on a target: the figures of its peak span.
+ * One fleet-wide burst of connection opens on a target, over the windows of the consecutive spans
+ * judged a burst (usually 10-15 s).
  *
  * @param startTs start of the first span judged a burst, epoch ms
  * @param endTs end of the last span judged a burst, epoch ms
- * @param opens opens in the peak span
+ * @param opens opens in the burst
  * @param baseline robust baseline of opens per span when the burst began
- * @param instances distinct instances opening in the peak span
- * @param fleetSize the target's fleet at the peak
- * @param fleetFraction {@code instances / fleetSize} at the peak
- * @param failures the most acquire failures in one span during the burst
- * @param services services of the instances in the peak span (at most a few, sorted)
+ * @param instances distinct instances opening in the burst
+ * @param fleetSize the target's fleet at the end of the burst
+ * @param fleetFraction {@code instances / fleetSize}
+ * @param failures acquire failures during the burst
+ * @param services services with events in the burst (at most 8, sorted)
  */
 public record BurstFigures(
     long startTs,

@@ -4,8 +4,10 @@ import dev.foreshock.StoreNames;
 import dev.foreshock.avro.ConnectionEvent;
 import dev.foreshock.detect.CandidateSignal;
 import dev.foreshock.metrics.PipelineMetrics;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -21,7 +23,8 @@ import org.slf4j.LoggerFactory;
  * Feeds connection events to one {@link TargetTracker} per target (the value's {@code target}) and
  * closes windows by the stream time of the connection events themselves: a window closes when an
  * event at or after its end plus the grace arrives on this task. Closed windows go to the
- * {@code connection-windows} store, pattern changes to {@code connection-patterns}, and each
+ * {@code connection-windows} store in batches once per checkpoint interval of stream time (so the
+ * query API sees them up to that late), pattern changes to {@code connection-patterns}, and each
  * target's baselines and fleet are checkpointed to {@code connection-detector-state} once per
  * checkpoint interval; signals are forwarded keyed by target.
  *
@@ -45,11 +48,14 @@ final class ConnectionProcessor implements Processor<String, ConnectionEvent, St
   private long observed = Long.MIN_VALUE;
   private long closedBefore = Long.MIN_VALUE;
   private long nextCloseAt = Long.MIN_VALUE;
+  private long nextFlushAt = Long.MIN_VALUE;
+  /** Closed-window figures not yet written: written in batches, since every store write costs a flush. */
+  private final List<ConnectionWindowFigures> pending = new ArrayList<>();
 
   private final TargetTracker.Sink sink = new TargetTracker.Sink() {
     @Override
     public void window(ConnectionWindowFigures figures) {
-      windows.put(figures.target(), figures, figures.windowStart());
+      pending.add(figures);
     }
 
     @Override
@@ -138,5 +144,21 @@ final class ConnectionProcessor implements Processor<String, ConnectionEvent, St
         states.put(t.target(), t.state());
       }
     }
+    if (before >= nextFlushAt) {
+      flushWindows();
+      nextFlushAt = before + settings.checkpointInterval().toMillis();
+    }
+  }
+
+  private void flushWindows() {
+    for (ConnectionWindowFigures f : pending) {
+      windows.put(f.target(), f, f.windowStart());
+    }
+    pending.clear();
+  }
+
+  @Override
+  public void close() {
+    flushWindows();
   }
 }

@@ -243,8 +243,7 @@ final class TargetTracker {
         && spanOpens >= opensBaseline.threshold(s.burstThresholdScales(), s.burstMinRatio(), s.burstMinOpens());
     double baselineOpens = opensBaseline.median();
     if (burst) {
-      onBurstSpan(p == null ? w.start : p.start, end, spanOpens, baselineOpens, spanOpeners, fleetSize, spanFraction,
-          w, p);
+      onBurstSpan(p == null ? w.start : p.start, end, baselineOpens, fleetSize, w, p);
       if (end - current.startTs > s.burstMaxDuration().toMillis()) {
         // Fleet-wide churn that goes on and on is the new normal, not a burst: let the baseline learn it.
         opensBaseline.add(spanOpens);
@@ -282,25 +281,17 @@ final class TargetTracker {
     nextWindowStart = end;
   }
 
-  private void onBurstSpan(long spanStart, long end, long opens, double baseline, int instances, int fleetSize,
-      double fraction, WindowAggregate w, WindowAggregate p) {
-    long failuresInSpan = w.failures + (p == null ? 0 : p.failures);
+  private void onBurstSpan(long spanStart, long end, double baseline, int fleetSize, WindowAggregate w,
+      WindowAggregate p) {
     if (current == null) {
-      current = new BurstBuilder(spanStart, baseline);
+      current = new BurstBuilder(spanStart, baseline, s.maxInstancesPerWindow());
     }
     current.endTs = end;
-    current.failures = Math.max(current.failures, failuresInSpan);
-    if (instances > current.instances || (instances == current.instances && opens > current.opens)) {
-      current.opens = opens;
-      current.instances = instances;
-      current.fleetSize = fleetSize;
-      current.fraction = fraction;
-      TreeSet<String> names = new TreeSet<>(w.services);
-      if (p != null) {
-        names.addAll(p.services);
-      }
-      current.services = names;
+    current.fleetSize = fleetSize;
+    if (p != null) {
+      current.addWindow(p);
     }
+    current.addWindow(w);
   }
 
   private void finishBurst(long now, Sink sink) {
@@ -599,26 +590,45 @@ final class TargetTracker {
     return b.toString();
   }
 
-  /** A burst under way: the figures of its peak span so far. */
+  /** A burst under way: the windows of all its spans, each counted once. */
   private static final class BurstBuilder {
     final long startTs;
     final double baseline;
+    final int cap;
     long endTs;
     long opens;
-    int instances;
-    int fleetSize;
-    double fraction;
     long failures;
-    TreeSet<String> services = new TreeSet<>();
+    int fleetSize;
+    long lastWindowStart = Long.MIN_VALUE;
+    final Set<String> openers = new HashSet<>();
+    final TreeSet<String> services = new TreeSet<>();
 
-    BurstBuilder(long startTs, double baseline) {
+    BurstBuilder(long startTs, double baseline, int cap) {
       this.startTs = startTs;
       this.baseline = baseline;
+      this.cap = cap;
+    }
+
+    void addWindow(WindowAggregate x) {
+      if (x.start <= lastWindowStart) {
+        return;
+      }
+      lastWindowStart = x.start;
+      opens += x.opens;
+      failures += x.failures;
+      for (Iterator<String> it = x.openers.iterator(); it.hasNext() && openers.size() < cap; ) {
+        openers.add(it.next());
+      }
+      for (Iterator<String> it = x.services.iterator(); it.hasNext() && services.size() < cap; ) {
+        services.add(it.next());
+      }
     }
 
     BurstFigures build() {
+      int instances = openers.size();
       List<String> names = new ArrayList<>(services);
-      return new BurstFigures(startTs, endTs, opens, baseline, instances, fleetSize, fraction, failures,
+      return new BurstFigures(startTs, endTs, opens, baseline, instances, Math.max(fleetSize, instances),
+          Math.min(1.0, instances / (double) Math.max(1, fleetSize)), failures,
           names.subList(0, Math.min(names.size(), 8)));
     }
   }
