@@ -42,6 +42,25 @@ public record ApiRequest(String path, String rawQuery, Map<String, String> pathP
     return v == null || v.isEmpty() ? defaultValue : v;
   }
 
+  /** A whole-number query parameter in [min, max], or {@code defaultValue} when absent; 400 otherwise. */
+  public int integer(String name, int defaultValue, int min, int max) {
+    String v = query.get(name);
+    if (v == null || v.isEmpty()) {
+      return defaultValue;
+    }
+    int n;
+    try {
+      n = Integer.parseInt(v.trim());
+    } catch (NumberFormatException e) {
+      throw ApiException.badRequest("query parameter '" + name + "' must be a whole number, was '" + v + "'");
+    }
+    if (n < min || n > max) {
+      throw ApiException.badRequest("query parameter '" + name + "' must be between " + min + " and " + max
+          + ", was " + n);
+    }
+    return n;
+  }
+
   /** A time query parameter: epoch milliseconds or ISO-8601; 400 if malformed. */
   public long time(String name, long defaultValue) {
     String v = query.get(name);

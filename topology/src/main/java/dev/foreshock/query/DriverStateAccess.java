@@ -1,7 +1,6 @@
 package dev.foreshock.query;
 
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
@@ -10,19 +9,26 @@ import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 public final class DriverStateAccess implements StateAccess {
 
   private final TopologyTestDriver driver;
+  private volatile Status status = Status.RUNNING;
 
   public DriverStateAccess(TopologyTestDriver driver) {
     this.driver = driver;
   }
 
-  @Override
-  public Status status() {
-    return Status.RUNNING;
+  /** Pretends a rebalance (or a stop) for tests of the 503 answers. */
+  public void status(Status status) {
+    this.status = status;
   }
 
   @Override
-  public Optional<String> remoteOwner(String store, String key) {
-    return Optional.empty();
+  public Status status() {
+    return status;
+  }
+
+  @Override
+  public Owner owner(String store, String key) {
+    requireRunning();
+    return new Owner(null, ALL_PARTITIONS);
   }
 
   @Override
@@ -31,7 +37,8 @@ public final class DriverStateAccess implements StateAccess {
   }
 
   @Override
-  public <V> ReadOnlyKeyValueStore<String, V> keyValueStore(String name) {
+  public <V> ReadOnlyKeyValueStore<String, V> keyValueStore(String name, int partition) {
+    requireRunning();
     ReadOnlyKeyValueStore<String, V> store = driver.getKeyValueStore(name);
     if (store == null) {
       throw new IllegalArgumentException("no key-value store named " + name);
@@ -40,11 +47,18 @@ public final class DriverStateAccess implements StateAccess {
   }
 
   @Override
-  public <V> ReadOnlyWindowStore<String, V> windowStore(String name) {
+  public <V> ReadOnlyWindowStore<String, V> windowStore(String name, int partition) {
+    requireRunning();
     ReadOnlyWindowStore<String, V> store = driver.getWindowStore(name);
     if (store == null) {
       throw new IllegalArgumentException("no window store named " + name);
     }
     return store;
+  }
+
+  private void requireRunning() {
+    if (status != Status.RUNNING) {
+      throw new NotReadyException("the stores cannot be read while the application is " + status);
+    }
   }
 }

@@ -2,11 +2,14 @@ package dev.foreshock.query;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.foreshock.StoreNames;
+import dev.foreshock.avro.CandidateType;
 import dev.foreshock.correlate.CandidateHistory;
 import dev.foreshock.correlate.CandidateRecord;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,14 +21,16 @@ import org.apache.kafka.streams.state.KeyValueIterator;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 
 /**
- * {@code GET /api/v1/incidents[?status=&type=&limit=]}: current candidates and incidents, newest
- * first, merged from every instance; {@code GET /api/v1/incidents/{id}}: one with its history,
- * from the instance that owns it.
+ * {@code GET /api/v1/incidents[?status=&type=&subject=&limit=]}: current candidates and incidents
+ * (open ones and those resolved within {@code correlation.history.retention}), newest first,
+ * merged from every instance; {@code GET /api/v1/incidents/{id}}: one with its history, from the
+ * instance that owns it.
  */
 final class IncidentEndpoints {
 
   static final int DEFAULT_LIMIT = 100;
   static final int MAX_LIMIT = 1_000;
+  private static final List<String> STATUSES = List.of("ALL", "OPEN", "UPDATED", "RESOLVED");
 
   private final StateAccess state;
   private final QueryServer server;
@@ -44,72 +49,77 @@ final class IncidentEndpoints {
 
   private Object list(ApiRequest request) throws IOException {
     String status = request.query("status", "ALL").toUpperCase(Locale.ROOT);
-    if (!List.of("ALL", "OPEN", "UPDATED", "RESOLVED").contains(status)) {
-      throw ApiException.badRequest("status must be OPEN, UPDATED, RESOLVED or ALL, was '" + request.query("status", "") + "'");
+    if (!STATUSES.contains(status)) {
+      throw ApiException.badRequest("query parameter 'status' must be OPEN (open or updated), UPDATED, RESOLVED or"
+          + " ALL, was '" + request.query("status", "") + "'");
     }
-    String type = request.query("type", null);
-    int limit = limit(request);
+    CandidateType type = type(request.query("type", null));
+    String subject = request.query("subject", null);
+    int limit = request.integer("limit", DEFAULT_LIMIT, 1, MAX_LIMIT);
+    // ask the others first: a 503 from one of them makes the whole list 503 before reading here
+    List<JsonNode> others = server.fanOut(state, request);
     List<JsonNode> all = new ArrayList<>();
-    ReadOnlyKeyValueStore<String, CandidateHistory> store = state.keyValueStore(StoreNames.CANDIDATE_HISTORY);
+    ReadOnlyKeyValueStore<String, CandidateHistory> store =
+        state.keyValueStore(StoreNames.CANDIDATE_HISTORY, StateAccess.ALL_PARTITIONS);
     try (KeyValueIterator<String, CandidateHistory> it = store.all()) {
       while (it.hasNext()) {
         KeyValue<String, CandidateHistory> kv = it.next();
         CandidateRecord c = kv.value.current();
-        if (matches(c, status, type)) {
+        if (matches(c, status, type, subject)) {
           all.add(json.valueToTree(c));
         }
       }
     }
-    for (JsonNode answer : server.fanOut(state, request)) {
+    for (JsonNode answer : others) {
       answer.path("incidents").forEach(all::add);
     }
     all.sort(Comparator.comparingLong((JsonNode n) -> n.path("ts").asLong()).reversed()
         .thenComparing(n -> n.path("id").asText()));
     Map<String, Object> answer = new LinkedHashMap<>();
-    answer.put("count", Math.min(all.size(), limit));
+    // forwarded: the asking instance applies the limit after merging
+    boolean cut = !request.forwarded() && all.size() > limit;
+    answer.put("count", cut ? limit : all.size());
     answer.put("total", all.size());
-    answer.put("incidents", all.size() > limit ? all.subList(0, limit) : all);
+    answer.put("incidents", cut ? all.subList(0, limit) : all);
     return answer;
   }
 
   private Object one(ApiRequest request) throws IOException {
     String id = request.param("id");
-    Optional<QueryServer.Raw> remote = server.forwardToOwner(state, StoreNames.CANDIDATE_HISTORY, id, request);
+    StateAccess.Owner owner = state.owner(StoreNames.CANDIDATE_HISTORY, id);
+    Optional<QueryServer.Raw> remote = server.forwardIfRemote(owner, request);
     if (remote.isPresent()) {
       return remote.get();
     }
-    ReadOnlyKeyValueStore<String, CandidateHistory> store = state.keyValueStore(StoreNames.CANDIDATE_HISTORY);
+    ReadOnlyKeyValueStore<String, CandidateHistory> store =
+        state.keyValueStore(StoreNames.CANDIDATE_HISTORY, owner.partition());
     CandidateHistory h = store.get(id);
     if (h == null) {
       throw ApiException.notFound("no candidate with id '" + id + "' (open, or resolved recently)");
     }
-    com.fasterxml.jackson.databind.node.ObjectNode answer = json.valueToTree(h.current());
+    ObjectNode answer = json.valueToTree(h.current());
     answer.set("history", json.valueToTree(h.history()));
     return answer;
   }
 
-  private static boolean matches(CandidateRecord c, String status, String type) {
+  private static CandidateType type(String value) {
+    if (value == null) {
+      return null;
+    }
+    try {
+      return CandidateType.valueOf(value.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw ApiException.badRequest("query parameter 'type' must be one of " + Arrays.toString(CandidateType.values())
+          + ", was '" + value + "'");
+    }
+  }
+
+  private static boolean matches(CandidateRecord c, String status, CandidateType type, String subject) {
     boolean statusOk = switch (status) {
       case "OPEN" -> c.isOpen();
       case "ALL" -> true;
       default -> c.status().name().equals(status);
     };
-    return statusOk && (type == null || c.type().name().equalsIgnoreCase(type));
-  }
-
-  static int limit(ApiRequest request) {
-    String v = request.query("limit", null);
-    if (v == null) {
-      return DEFAULT_LIMIT;
-    }
-    try {
-      int n = Integer.parseInt(v);
-      if (n < 1 || n > MAX_LIMIT) {
-        throw ApiException.badRequest("limit must be between 1 and " + MAX_LIMIT + ", was " + n);
-      }
-      return n;
-    } catch (NumberFormatException e) {
-      throw ApiException.badRequest("limit must be a whole number, was '" + v + "'");
-    }
+    return statusOk && (type == null || c.type() == type) && (subject == null || subject.equals(c.subject()));
   }
 }

@@ -7,24 +7,33 @@ import java.util.Map;
 
 /**
  * The query API of contract section 6 on one {@link QueryServer}: health, readiness, metrics and
- * the analysts' endpoints over the state stores.
+ * the analysts' endpoints over the state stores (incidents, memory, connections, errors).
  */
 public final class QueryApi {
 
+  /** The content type of the Prometheus text exposition format. */
+  static final String PROMETHEUS_TEXT = "text/plain; version=0.0.4; charset=utf-8";
+
   private final StateAccess state;
   private final PrometheusMeterRegistry metrics;
+  private final QueryLimits limits;
 
-  public QueryApi(StateAccess state, PrometheusMeterRegistry metrics) {
+  public QueryApi(StateAccess state, PrometheusMeterRegistry metrics, QueryLimits limits) {
     this.state = state;
     this.metrics = metrics;
+    this.limits = limits;
   }
 
   /** Adds every route to {@code server}. */
   public QueryServer routes(QueryServer server) {
     server.get("/health", request -> health());
     server.get("/ready", request -> ready());
-    server.get("/metrics", request -> new QueryServer.Raw(200, "text/plain; version=0.0.4; charset=utf-8",
+    server.get("/metrics", request -> new QueryServer.Raw(200, PROMETHEUS_TEXT,
         metrics.scrape().getBytes(StandardCharsets.UTF_8)));
+    new IncidentEndpoints(state, server).addTo(server);
+    new MemoryEndpoints(state, server).addTo(server);
+    new ConnectionEndpoints(state, server, limits).addTo(server);
+    new ErrorEndpoints(state, server, limits).addTo(server);
     return server;
   }
 

@@ -24,6 +24,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,6 +37,10 @@ public final class QueryServer implements AutoCloseable {
 
   /** Marks a request one instance forwarded to another, so it is answered locally. */
   static final String FORWARDED_HEADER = "X-Foreshock-Forwarded";
+  /** Names the instance ({@code host:port}) whose stores gave the answer. */
+  public static final String SERVED_BY_HEADER = "X-Foreshock-Served-By";
+  /** Seconds a client should wait before asking again while a rebalance moves state. */
+  static final int RETRY_AFTER_SECONDS = 2;
   private static final Logger LOG = LoggerFactory.getLogger(QueryServer.class);
 
   /** An endpoint: the object it returns is written as JSON; a {@link Raw} as is. */
@@ -44,8 +49,16 @@ public final class QueryServer implements AutoCloseable {
     Object handle(ApiRequest request) throws IOException;
   }
 
-  /** An answer written as it is (a forwarded answer, the metrics text, a page). */
-  public record Raw(int status, String contentType, byte[] body) {}
+  /**
+   * An answer written as it is (a forwarded answer, the metrics text).
+   *
+   * @param servedBy the instance that answered (a forwarded answer's owner), or null for this one
+   */
+  public record Raw(int status, String contentType, byte[] body, String servedBy) {
+    public Raw(int status, String contentType, byte[] body) {
+      this(status, contentType, body, null);
+    }
+  }
 
   private record Route(Pattern pattern, List<String> names, Endpoint endpoint) {}
 
@@ -99,7 +112,12 @@ public final class QueryServer implements AutoCloseable {
   }
 
   public String url() {
-    return "http://" + server.getAddress().getHostString() + ":" + port();
+    return "http://" + self();
+  }
+
+  /** This instance as other instances know it: {@code host:port}. */
+  public String self() {
+    return server.getAddress().getHostString() + ":" + port();
   }
 
   public ObjectMapper json() {
@@ -120,8 +138,8 @@ public final class QueryServer implements AutoCloseable {
         .build();
     try {
       HttpResponse<byte[]> answer = client.send(forward, HttpResponse.BodyHandlers.ofByteArray());
-      return new Raw(answer.statusCode(),
-          answer.headers().firstValue("Content-Type").orElse("application/json"), answer.body());
+      return new Raw(answer.statusCode(), answer.headers().firstValue("Content-Type").orElse("application/json"),
+          answer.body(), answer.headers().firstValue(SERVED_BY_HEADER).orElse(hostPort));
     } catch (IOException e) {
       throw new StateAccess.NotReadyException("instance " + hostPort + " that owns this key does not answer: " + e);
     } catch (InterruptedException e) {
@@ -135,6 +153,10 @@ public final class QueryServer implements AutoCloseable {
     List<JsonNode> answers = new ArrayList<>();
     if (request.forwarded()) {
       return answers;
+    }
+    if (state.status() != StateAccess.Status.RUNNING) {
+      // the membership and the partitions are moving: a merged list now could miss some
+      throw new StateAccess.NotReadyException("the streams client is " + state.status());
     }
     for (String instance : state.otherInstances()) {
       Raw raw = forward(instance, request);
@@ -150,17 +172,15 @@ public final class QueryServer implements AutoCloseable {
     return answers;
   }
 
-  /** Forwards to the owner of {@code key} when that is another instance; empty when it is this one. */
-  public Optional<Raw> forwardToOwner(StateAccess state, String store, String key, ApiRequest request)
-      throws IOException {
-    if (request.forwarded()) {
+  /**
+   * Forwards {@code request} to {@code owner} when that is another instance (and the request was
+   * not itself forwarded); empty when it is to be answered here.
+   */
+  public Optional<Raw> forwardIfRemote(StateAccess.Owner owner, ApiRequest request) throws IOException {
+    if (request.forwarded() || owner.local()) {
       return Optional.empty();
     }
-    Optional<String> owner = state.remoteOwner(store, key);
-    if (owner.isEmpty()) {
-      return Optional.empty();
-    }
-    return Optional.of(forward(owner.get(), request));
+    return Optional.of(forward(owner.remote(), request));
   }
 
   private void dispatch(HttpExchange exchange) throws IOException {
@@ -196,14 +216,20 @@ public final class QueryServer implements AutoCloseable {
       Object body = route.endpoint().handle(request);
       if (body instanceof Raw raw) {
         exchange.getResponseHeaders().set("Content-Type", raw.contentType());
+        exchange.getResponseHeaders().set(SERVED_BY_HEADER, raw.servedBy() == null ? self() : raw.servedBy());
+        if (raw.status() == 503) {
+          exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
+        }
         write(exchange, raw.status(), raw.body());
       } else {
+        exchange.getResponseHeaders().set(SERVED_BY_HEADER, self());
         writeJson(exchange, 200, body);
       }
     } catch (ApiException e) {
       writeJson(exchange, e.status(), error(e.status(), e.getMessage()));
-    } catch (StateAccess.NotReadyException e) {
-      exchange.getResponseHeaders().set("Retry-After", "2");
+    } catch (StateAccess.NotReadyException | InvalidStateStoreException e) {
+      // a store closed or migrated while being read is a rebalance too
+      exchange.getResponseHeaders().set("Retry-After", Integer.toString(RETRY_AFTER_SECONDS));
       writeJson(exchange, 503, error(503, e.getMessage()));
     } catch (RuntimeException | IOException e) {
       LOG.warn("query {} failed", request.path(), e);

@@ -1,7 +1,6 @@
 package dev.foreshock.query;
 
 import java.util.List;
-import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -9,11 +8,18 @@ import org.apache.kafka.streams.StoreQueryParameters;
 import org.apache.kafka.streams.StreamsMetadata;
 import org.apache.kafka.streams.errors.InvalidStateStoreException;
 import org.apache.kafka.streams.state.HostInfo;
+import org.apache.kafka.streams.state.QueryableStoreType;
 import org.apache.kafka.streams.state.QueryableStoreTypes;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
-/** {@link StateAccess} over a running Kafka Streams client ({@code application.server} = {@code self}). */
+/**
+ * {@link StateAccess} over a running Kafka Streams client ({@code application.server} = {@code self}).
+ *
+ * <p>A keyed read asks for the key's own partition: while a rebalance moves that partition here
+ * (restoring) or away, the read fails with {@link NotReadyException} instead of answering "not
+ * found" from the partitions that happen to be local. Only active tasks are read (no stale stores).
+ */
 public final class StreamsStateAccess implements StateAccess {
 
   private final KafkaStreams streams;
@@ -34,11 +40,11 @@ public final class StreamsStateAccess implements StateAccess {
   }
 
   @Override
-  public Optional<String> remoteOwner(String store, String key) {
+  public Owner owner(String store, String key) {
     KeyQueryMetadata meta;
     try {
       meta = streams.queryMetadataForKey(store, key, Serdes.String().serializer());
-    } catch (IllegalStateException e) {
+    } catch (IllegalStateException | InvalidStateStoreException e) {
       throw new NotReadyException("the streams client is " + streams.state() + ": " + e.getMessage());
     }
     if (meta == null || meta == KeyQueryMetadata.NOT_AVAILABLE || meta.activeHost() == null
@@ -46,34 +52,44 @@ public final class StreamsStateAccess implements StateAccess {
       throw new NotReadyException("no instance owns '" + key + "' in store " + store + " yet (rebalancing)");
     }
     HostInfo owner = meta.activeHost();
-    return owner.equals(self) ? Optional.empty() : Optional.of(owner.host() + ":" + owner.port());
+    return new Owner(owner.equals(self) ? null : owner.host() + ":" + owner.port(), meta.partition());
   }
 
   @Override
   public List<String> otherInstances() {
-    return streams.metadataForAllStreamsClients().stream()
-        .map(StreamsMetadata::hostInfo)
-        .filter(h -> !h.equals(self) && h.port() >= 0)
-        .map(h -> h.host() + ":" + h.port())
-        .distinct()
-        .toList();
-  }
-
-  @Override
-  public <V> ReadOnlyKeyValueStore<String, V> keyValueStore(String name) {
     try {
-      return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>keyValueStore()));
-    } catch (InvalidStateStoreException e) {
-      throw new NotReadyException("store " + name + " cannot be read now: " + e.getMessage());
+      return streams.metadataForAllStreamsClients().stream()
+          .map(StreamsMetadata::hostInfo)
+          .filter(h -> !h.equals(self) && h.port() >= 0)
+          .map(h -> h.host() + ":" + h.port())
+          .distinct()
+          .sorted()
+          .toList();
+    } catch (IllegalStateException e) {
+      throw new NotReadyException("the streams client is " + streams.state() + ": " + e.getMessage());
     }
   }
 
   @Override
-  public <V> ReadOnlyWindowStore<String, V> windowStore(String name) {
+  public <V> ReadOnlyKeyValueStore<String, V> keyValueStore(String name, int partition) {
+    return store(name, partition, QueryableStoreTypes.keyValueStore());
+  }
+
+  @Override
+  public <V> ReadOnlyWindowStore<String, V> windowStore(String name, int partition) {
+    return store(name, partition, QueryableStoreTypes.windowStore());
+  }
+
+  private <T> T store(String name, int partition, QueryableStoreType<T> type) {
+    StoreQueryParameters<T> params = StoreQueryParameters.fromNameAndType(name, type);
+    if (partition != ALL_PARTITIONS) {
+      params = params.withPartition(partition);
+    }
     try {
-      return streams.store(StoreQueryParameters.fromNameAndType(name, QueryableStoreTypes.<String, V>windowStore()));
+      return streams.store(params);
     } catch (InvalidStateStoreException e) {
-      throw new NotReadyException("store " + name + " cannot be read now: " + e.getMessage());
+      throw new NotReadyException("store " + name
+          + (partition == ALL_PARTITIONS ? "" : " partition " + partition) + " cannot be read here now: " + e.getMessage());
     }
   }
 }
