@@ -7,6 +7,7 @@ import dev.foreshock.avro.Severity;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.correlate.Correlation;
 import dev.foreshock.detect.CandidateSignal;
+import dev.foreshock.detect.Signals;
 import dev.foreshock.ingest.Ingest;
 import dev.foreshock.ingest.Telemetry;
 import dev.foreshock.metrics.PipelineMetrics;
@@ -51,7 +52,9 @@ class ForeshockTopologyTest {
     KStream<String, CandidateSignal> signals = telemetry.requests().mapValues(r -> CandidateSignal.active(
         CandidateType.ERROR_RATE_SPIKE, r.getService(), Severity.WARNING, r.getTs(), r.getTs(), r.getTs(), "",
         Map.of(), r.getTs()), Named.as("test-signals"));
-    new Correlation(ForeshockSettings.defaults().correlation(), topics, metrics).addTo(builder, telemetry, signals);
+    Signals all = new Signals();
+    all.add(signals);
+    new Correlation(ForeshockSettings.defaults().correlation(), topics, metrics).addTo(builder, telemetry, all);
 
     String description = builder.build(props()).describe().toString();
 

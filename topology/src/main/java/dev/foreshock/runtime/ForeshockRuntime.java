@@ -5,10 +5,14 @@ import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.embedded.EmbeddedKafka;
 import dev.foreshock.embedded.EmbeddedSchemaRegistry;
 import dev.foreshock.metrics.PipelineMetrics;
+import dev.foreshock.query.QueryLimits;
+import dev.foreshock.query.QueryService;
 import dev.foreshock.serde.AvroSerdes;
 import dev.foreshock.serde.RegistrySettings;
 import dev.foreshock.serde.SchemaRegistries;
 import dev.foreshock.serde.SchemaRegistry;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -26,7 +30,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Everything {@code run} and {@code demo} start, in order, and stop in reverse: without a cluster
  * the embedded broker and the embedded HTTP schema registry (both keeping their data under
- * {@code data.dir}), then the topics, then the streams application.
+ * {@code data.dir}), then the topics, then the streams application and its query API (whose port is
+ * bound first, so that a taken port fails before anything starts).
  */
 public final class ForeshockRuntime implements AutoCloseable {
 
@@ -37,14 +42,16 @@ public final class ForeshockRuntime implements AutoCloseable {
   private final RuntimeSettings settings;
   private final SchemaRegistry registry;
   private final StreamsApp app;
+  private final QueryService query;
 
   private ForeshockRuntime(EmbeddedKafka kafka, EmbeddedSchemaRegistry embeddedRegistry, RuntimeSettings settings,
-      SchemaRegistry registry, StreamsApp app) {
+      SchemaRegistry registry, StreamsApp app, QueryService query) {
     this.kafka = kafka;
     this.embeddedRegistry = embeddedRegistry;
     this.settings = settings;
     this.registry = registry;
     this.app = app;
+    this.query = query;
   }
 
   /**
@@ -56,6 +63,8 @@ public final class ForeshockRuntime implements AutoCloseable {
       ForeshockSettings topology, PipelineMetrics metrics, Clock clock) {
     EmbeddedKafka kafka = null;
     EmbeddedSchemaRegistry embeddedRegistry = null;
+    // the query API's port first: a taken port fails before anything else starts
+    QueryService query = QueryService.bind(settings.queryHost(), settings.queryPort());
     try {
       RuntimeSettings effective = settings;
       SchemaRegistry registry;
@@ -81,11 +90,15 @@ public final class ForeshockRuntime implements AutoCloseable {
       ensureTopics(effective);
       StreamsApp app = new StreamsApp(effective, topology, new Topics(new AvroSerdes(registry)), metrics, clock);
       app.start();
-      return new ForeshockRuntime(kafka, embeddedRegistry, effective, registry, app);
+      query.start(app.streams(), metrics.registry() instanceof PrometheusMeterRegistry prometheus ? prometheus
+          : new PrometheusMeterRegistry(PrometheusConfig.DEFAULT), QueryLimits.defaults());
+      return new ForeshockRuntime(kafka, embeddedRegistry, effective, registry, app, query);
     } catch (IOException e) {
+      query.close();
       stopQuietly(embeddedRegistry, kafka);
       throw new UncheckedIOException("cannot create " + settings.registryDir() + ": " + e.getMessage(), e);
     } catch (RuntimeException e) {
+      query.close();
       stopQuietly(embeddedRegistry, kafka);
       throw e;
     }
@@ -140,6 +153,7 @@ public final class ForeshockRuntime implements AutoCloseable {
   @Override
   public void close() {
     try {
+      query.close();
       app.close();
     } finally {
       stopQuietly(embeddedRegistry, kafka);
