@@ -287,7 +287,10 @@ class QueryApiIT {
         "session.timeout.ms", "6000",
         "heartbeat.interval.ms", "1500",
         // every client counts as caught up, so that tasks spread over both instances at once
-        "acceptable.recovery.lag", Long.toString(Long.MAX_VALUE));
+        "acceptable.recovery.lag", Long.toString(Long.MAX_VALUE),
+        // the broker deletes changelog records by wall-clock retention: the windows of this
+        // replayed 2025 data would be gone from the window stores' changelogs before a restore
+        "windowstore.changelog.additional.retention.ms", Long.toString(Duration.ofDays(3650).toMillis()));
     RuntimeSettings settings = RuntimeSettings.from(SettingsSource.of(values), clientProps);
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     StreamsApp app = new StreamsApp(settings, ForeshockSettings.defaults(), new Topics(serdes),
