@@ -300,6 +300,25 @@ class IncidentGroupingTest {
         .hasSize(3);
   }
 
+  @Test
+  void shouldRaiseTheIncidentSeverityAtOnceWhenAMemberEscalates() {
+    Instant t0 = Instant.parse("2025-10-04T10:00:00Z");
+    Scenario s = start(t0.plus(Duration.ofDays(1)), 1006);
+    s.declare(t0, "feed-api", "kafka-main");
+    s.stretch(CONNECTION_FAILURES, "kafka-main", t0, t0.plus(Duration.ofMinutes(10)), Duration.ofSeconds(10),
+        t -> WARNING, t -> Map.of("failures", s.noisy(30, 0.2), "instances", 5.0, "baseline", 0.2), t0);
+    Instant critical = t0.plusSeconds(200);
+    s.stretch(ERROR_RATE_SPIKE, "feed-api", t0.plusSeconds(30), t0.plus(Duration.ofMinutes(10)), Duration.ofSeconds(30),
+        t -> t.isBefore(critical) ? WARNING : CRITICAL, t -> Map.of("errorRatio", s.noisy(0.2, 0.1)), t0);
+    s.play();
+
+    List<IncidentCandidate> incident = harness.drain().stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incident).extracting(IncidentCandidate::getSeverity).startsWith(WARNING, CRITICAL);
+    assertThat(incident.get(0).getTs()).isLessThan(critical.toEpochMilli());
+    assertThat(incident.get(1).getTs()).isBetween(critical.toEpochMilli(), critical.plusSeconds(33).toEpochMilli());
+    assertThat(incident).extracting(IncidentCandidate::getId).containsOnly(incident.get(0).getId());
+  }
+
   static IncidentCandidate first(List<IncidentCandidate> out, CandidateType type) {
     return out.stream().filter(c -> c.getType() == type).findFirst().orElseThrow(() -> new AssertionError("no " + type));
   }
