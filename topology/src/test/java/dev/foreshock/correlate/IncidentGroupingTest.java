@@ -319,6 +319,31 @@ class IncidentGroupingTest {
     assertThat(incident).extracting(IncidentCandidate::getId).containsOnly(incident.get(0).getId());
   }
 
+  @Test
+  void shouldGroupASilentInstanceWithItsServiceThroughLearnedMembership() {
+    Instant t0 = Instant.parse("2025-10-05T10:00:00Z");
+    Scenario s = start(t0.plus(Duration.ofDays(1)), 1007);
+    s.connections("frontend-api", 4, "postgres-main", t0.minus(Duration.ofMinutes(30)), t0.plus(Duration.ofMinutes(20)),
+        Duration.ofMinutes(1), ConnectionEventKind.OPENED);
+    s.connections("jobs", 2, "postgres-main", t0.minus(Duration.ofMinutes(30)), t0.plus(Duration.ofMinutes(20)),
+        Duration.ofMinutes(1), ConnectionEventKind.OPENED);
+    s.stretch(ERROR_RATE_SPIKE, "frontend-api", t0, t0.plus(Duration.ofMinutes(15)), Duration.ofSeconds(30),
+        t -> WARNING, t -> Map.of("errorRatio", s.noisy(0.1, 0.1)), t0);
+    s.stretch(TELEMETRY_GAP, "frontend-api-3", t0.plusSeconds(60), t0.plus(Duration.ofMinutes(15)),
+        Duration.ofMinutes(1), t -> WARNING, t -> Map.of("expectedIntervalSeconds", 10.0, "silentSeconds", 60.0), t0);
+    // an instance of another service goes silent too: not part of frontend-api, not folded in
+    s.stretch(TELEMETRY_GAP, "jobs-1", t0.plusSeconds(90), t0.plus(Duration.ofMinutes(15)),
+        Duration.ofMinutes(1), t -> WARNING, t -> Map.of("expectedIntervalSeconds", 10.0, "silentSeconds", 60.0), t0);
+    s.play();
+
+    List<IncidentCandidate> out = harness.drain();
+    IncidentCandidate incident = first(out, INCIDENT);
+    assertThat(incident.getSubject()).isEqualTo("frontend-api");
+    assertThat(last(out, incident.getId()).getRelated()).containsExactlyInAnyOrder(
+        idOf(out, ERROR_RATE_SPIKE, "frontend-api"), idOf(out, TELEMETRY_GAP, "frontend-api-3"));
+    assertThat(last(out, idOf(out, TELEMETRY_GAP, "jobs-1")).getRelated()).isEmpty();
+  }
+
   static IncidentCandidate first(List<IncidentCandidate> out, CandidateType type) {
     return out.stream().filter(c -> c.getType() == type).findFirst().orElseThrow(() -> new AssertionError("no " + type));
   }
