@@ -205,6 +205,8 @@ class IncidentGroupingTest {
     assertThat(incident.getTs()).isLessThanOrEqualTo(errors.plus(Duration.ofMinutes(5)).toEpochMilli());
     assertThat(incident.getProbableCauses().get(0))
         .isEqualTo("2023-01-17T16:01:00Z MAINTENANCE postgres-main: backup snapshot");
+    assertThat(incident.getSummary()).startsWith("postgres-main: 2 related candidates overlap (")
+        .endsWith("Probable cause: 2023-01-17T16:01:00Z MAINTENANCE postgres-main: backup snapshot");
     IncidentCandidate last = last(out, incident.getId());
     assertThat(last.getStatus()).isEqualTo(RESOLVED);
     assertThat(last.getRelated()).containsExactlyInAnyOrder(
