@@ -189,7 +189,7 @@ final class SyncRecyclingScenario implements Scenario {
     b.timeline.dependencies(start, "backend-api", List.of(DATABASE));
     b.timeline.dependencies(start, "reports-cron", List.of(DATABASE));
     b.timeline.change(upgradeAt, DATABASE, "UPGRADE", "automatic minor version upgrade by the cloud provider");
-    Background.add(b, start, end, 3, requestInterval, 30 * SECOND, true, true);
+    Background.add(b, "payments", start, end, 3, requestInterval, 30 * SECOND, true, true);
 
     b.expect(CandidateType.CONNECTION_BURST, DATABASE, halfBurst, halfBurst + MINUTE, Severity.WARNING,
         "first burst in which at least half of " + fleetSize + " containers recycle within seconds");

@@ -108,7 +108,7 @@ class ScenarioTruthTest {
         .findFirst().orElseThrow();
     long onset = warning.notBefore();
     long exhausts = warning.exhaustsAt();
-    List<MemorySample> queue = memory(s, "redis-queue");
+    List<MemorySample> queue = memory(s, "redis-jobs");
     TreeMap<Long, Double> dailyMin = dailyMinimum(queue, s.startMs());
 
     assertThat(onset - change(s, "DEPLOY").getTs()).isBetween(0L, 10 * MINUTE);

@@ -131,6 +131,35 @@ class ScenariosTest {
         "healthy-recycling", "request-surge", "cache-at-limit", "daily-rhythm", "gc-sawtooth", "quiet-baseline");
   }
 
+  @Test
+  void shouldKeepSubjectsOfSeedIncidentsAndQuietBaselineApartSoThatADemoCanReplayThemTogether() {
+    List<String> demo = new java.util.ArrayList<>(Scenarios.SEED_INCIDENTS);
+    demo.add("quiet-baseline");
+    java.util.Map<String, String> owner = new java.util.HashMap<>();
+    for (String name : demo) {
+      for (SpecificRecord r : Scenarios.generate(name, 1).records()) {
+        for (String subject : subjects(r)) {
+          String previous = owner.putIfAbsent(subject, name);
+          assertThat(previous == null || previous.equals(name)).as("%s is in %s and %s", subject, previous, name)
+              .isTrue();
+        }
+      }
+    }
+  }
+
+  private static List<String> subjects(SpecificRecord r) {
+    if (r instanceof ConnectionEvent e) {
+      return List.of(e.getService(), e.getInstance(), e.getTarget());
+    } else if (r instanceof MemorySample m) {
+      return List.of(m.getResource());
+    } else if (r instanceof RequestStats s) {
+      return List.of(s.getService(), s.getInstance());
+    } else if (r instanceof ChangeEvent c) {
+      return List.of(c.getTarget());
+    }
+    return List.of(((ServiceDependencies) r).getService());
+  }
+
   static long ts(SpecificRecord r) {
     if (r instanceof ConnectionEvent e) {
       return e.getTs();
