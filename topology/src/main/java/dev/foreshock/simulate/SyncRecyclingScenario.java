@@ -9,6 +9,7 @@ import dev.foreshock.avro.ConnectionEventKind;
 import dev.foreshock.avro.Severity;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -113,7 +114,7 @@ final class SyncRecyclingScenario implements Scenario {
     // Each container: single connections recycle on their own (spread by slow grants) until its
     // first whole-pool recycle; from then on the pool recycles as one.
     long[] firstWhole = new long[fleetSize];
-    java.util.Arrays.fill(firstWhole, Long.MAX_VALUE);
+    Arrays.fill(firstWhole, Long.MAX_VALUE);
     for (long[] r : recycles) {
       firstWhole[(int) r[0]] = Math.min(firstWhole[(int) r[0]], r[1]);
     }

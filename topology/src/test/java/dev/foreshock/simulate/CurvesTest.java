@@ -3,6 +3,7 @@ package dev.foreshock.simulate;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.data.Offset.offset;
 
+import java.time.Instant;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -50,8 +51,8 @@ class CurvesTest {
   @Test
   void shouldPeakAtPeakHourOnWeekdaysAndDropToLowAtNightAndScaleWeekends() {
     Curve daily = Curve.daily(14.0, 0.1, 0.6);
-    long wednesday = java.time.Instant.parse("2025-06-04T00:00:00Z").toEpochMilli();
-    long saturday = java.time.Instant.parse("2025-06-07T00:00:00Z").toEpochMilli();
+    long wednesday = Instant.parse("2025-06-04T00:00:00Z").toEpochMilli();
+    long saturday = Instant.parse("2025-06-07T00:00:00Z").toEpochMilli();
     long hour = 3_600_000L;
 
     assertThat(daily.at(wednesday + 14 * hour)).isCloseTo(1.0, offset(1e-9));

@@ -1,6 +1,7 @@
 package dev.foreshock.simulate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.data.Offset.offset;
 
 import dev.foreshock.avro.CandidateType;
 import dev.foreshock.avro.ChangeEvent;
@@ -165,8 +166,8 @@ class ScenarioTruthTest {
     }
 
     assertThat(high).isGreaterThan(5 * low / 2);
-    assertThat(surge[1] / (double) surge[0]).isCloseTo(ratio, org.assertj.core.data.Offset.offset(ratio * 0.2));
-    assertThat(calm[1] / (double) calm[0]).isCloseTo(ratio, org.assertj.core.data.Offset.offset(ratio * 0.2));
+    assertThat(surge[1] / (double) surge[0]).isCloseTo(ratio, offset(ratio * 0.2));
+    assertThat(calm[1] / (double) calm[0]).isCloseTo(ratio, offset(ratio * 0.2));
   }
 
   @ParameterizedTest

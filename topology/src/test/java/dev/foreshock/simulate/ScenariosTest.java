@@ -17,8 +17,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -133,9 +136,9 @@ class ScenariosTest {
 
   @Test
   void shouldKeepSubjectsOfSeedIncidentsAndQuietBaselineApartSoThatADemoCanReplayThemTogether() {
-    List<String> demo = new java.util.ArrayList<>(Scenarios.SEED_INCIDENTS);
+    List<String> demo = new ArrayList<>(Scenarios.SEED_INCIDENTS);
     demo.add("quiet-baseline");
-    java.util.Map<String, String> owner = new java.util.HashMap<>();
+    Map<String, String> owner = new HashMap<>();
     for (String name : demo) {
       for (SpecificRecord r : Scenarios.generate(name, 1).records()) {
         for (String subject : subjects(r)) {
