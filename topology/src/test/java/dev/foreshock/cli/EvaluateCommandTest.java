@@ -32,6 +32,10 @@ class EvaluateCommandTest {
     assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("pool-stall").contains(" 2 "));
     assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("request-surge").contains(" all "));
     assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("total"));
+    assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("candidate type"));
+    assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("CONNECTION_FAILURES").contains("0/2"));
+    assertThat(rows).anySatisfy(r -> assertThat(r).startsWith("  pool-stall #2: missed CONNECTION_FAILURES "
+        + "postgres-orders (>= WARNING within 1m00s): no CONNECTION_FAILURES candidate on postgres-orders"));
     QualityBaseline written = QualityBaseline.read(baseline);
     assertThat(written.seeds()).containsExactly(1L, 2L);
     assertThat(written.scenarios()).containsOnlyKeys("pool-stall", "request-surge");
