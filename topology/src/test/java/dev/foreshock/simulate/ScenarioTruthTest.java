@@ -145,6 +145,19 @@ class ScenarioTruthTest {
 
   @ParameterizedTest
   @ValueSource(longs = {3, 4})
+  void shouldKeepFixedLifetimeRecyclingSpreadWithoutUpgradeInFixedLifetime(long seed) {
+    SimulatedScenario s = Scenarios.generate("fixed-lifetime", seed);
+    int pool = ((Number) s.labels().parameters().get("poolSize")).intValue();
+    long lifetime = ((Number) s.labels().parameters().get("poolLifetimeSeconds")).longValue() * SECOND;
+
+    assertThat(s.records()).noneSatisfy(r -> assertThat(r).isInstanceOf(ChangeEvent.class));
+    assertThat(mostWholePoolRecyclersIn5s(s, "frontend-api", pool, s.startMs(), s.endMs())).isLessThanOrEqualTo(1);
+    assertThat(openers(s, "frontend-api", s.startMs(), s.startMs() + lifetime)).as("every container recycles")
+        .hasSize(((Number) s.labels().parameters().get("fleetSize")).intValue());
+  }
+
+  @ParameterizedTest
+  @ValueSource(longs = {3, 4})
   void shouldSurgeRequestsWithoutChangingErrorRatioInRequestSurge(long seed) {
     SimulatedScenario s = Scenarios.generate("request-surge", seed);
     double ratio = ((Number) s.labels().parameters().get("errorRatio")).doubleValue();

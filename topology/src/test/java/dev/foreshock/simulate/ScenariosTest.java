@@ -131,7 +131,7 @@ class ScenariosTest {
   @Test
   void shouldOfferEverySeedIncidentAndNegativeControl() {
     assertThat(Scenarios.names()).containsExactly("rapid-rise", "sync-recycling", "pool-stall", "slow-leak",
-        "healthy-recycling", "request-surge", "cache-at-limit", "daily-rhythm", "gc-sawtooth", "quiet-baseline");
+        "healthy-recycling", "fixed-lifetime", "request-surge", "cache-at-limit", "daily-rhythm", "gc-sawtooth", "quiet-baseline");
   }
 
   @Test
