@@ -101,7 +101,10 @@ public final class EvaluationReport {
         Long.toString(records), Durations.format(ms)};
   }
 
-  /** One JSON object: the seeds, every run with its full score, per-scenario totals and the total. */
+  /**
+   * One JSON object: the seeds, every run with its full score, per-scenario totals ({@code scenarios}),
+   * per-candidate-type totals ({@code types}) and the total.
+   */
   public static String json(Evaluation.Result result) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
@@ -130,8 +133,19 @@ public final class EvaluationReport {
         ScorecardPrinter.writeScore(g, result.scenarioTotal(scenario), false);
       }
       g.writeEndArray();
+      g.writeArrayFieldStart("types");
+      FileScore total = result.total();
+      for (CandidateType type : CandidateType.values()) {
+        List<Scorecard.ExpectationResult> expected = total.expectations().stream()
+            .filter(e -> e.expectation().type() == type).toList();
+        List<Scorecard.FalseAlarm> alarms = total.falseAlarms().stream().filter(a -> a.type() == type).toList();
+        if (!expected.isEmpty() || !alarms.isEmpty()) {
+          ScorecardPrinter.writeScore(g, new FileScore(type.name(), expected, alarms), false);
+        }
+      }
+      g.writeEndArray();
       g.writeFieldName("total");
-      ScorecardPrinter.writeScore(g, result.total(), false);
+      ScorecardPrinter.writeScore(g, total, false);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -50,7 +50,8 @@ class EvaluateCommandTest {
     int status = run("--seeds", "3", "--scenario", "pool-stall", "--baseline", baseline.toString(), "--json");
 
     assertThat(status).isEqualTo(1);
-    assertThat(out.toString()).startsWith("{\"seeds\":[3],\"runs\":[{\"scenario\":\"pool-stall\"");
+    assertThat(out.toString()).startsWith("{\"seeds\":[3],\"runs\":[{\"scenario\":\"pool-stall\"")
+        .contains("\"types\":[{\"name\":\"CONNECTION_FAILURES\",\"expectations\":1,\"met\":0");
     assertThat(err.toString()).contains("below the baseline").contains("pool-stall: 0 of 4 expectations met");
   }
 
