@@ -42,6 +42,11 @@ final class Cadence {
     this.service = service;
   }
 
+  /** The key in the {@code gap-sources} store (instances qualified by their service: names may repeat). */
+  String id() {
+    return kind.id(kind == SourceKind.INSTANCE ? service + "/" + subject : subject);
+  }
+
   /** A record of this source with event time {@code ts} arrived at wall-clock time {@code arrival}. */
   void observe(long ts, long arrival, GapSettings settings) {
     lastArrival = arrival;

@@ -7,7 +7,7 @@ import dev.foreshock.avro.Severity;
  * store that the query API reads and that the detector restores after a restart.
  *
  * @param kind service, instance or resource
- * @param subject the candidate subject: service, {@code service/instance}, or resource
+ * @param subject the candidate subject: the service, the instance name, or the resource
  * @param service the service of an instance (null otherwise)
  * @param firstTs event time of the first report seen
  * @param lastTs event time of the newest report

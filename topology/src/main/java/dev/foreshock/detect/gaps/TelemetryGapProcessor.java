@@ -75,7 +75,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
         switch (c.kind) {
           case SERVICE -> services.computeIfAbsent(c.subject, s -> new ServiceSources()).self = c;
           case INSTANCE -> services.computeIfAbsent(c.service, s -> new ServiceSources())
-              .instances.put(c.subject.substring(c.service.length() + 1), c);
+              .instances.put(c.subject, c);
           case RESOURCE -> resources.put(c.subject, c);
         }
       }
@@ -99,7 +99,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
       observe(s.self, ts, arrival);
       Cadence instance = s.instances.get(r.getInstance());
       if (instance == null) {
-        instance = new Cadence(SourceKind.INSTANCE, r.getService() + "/" + r.getInstance(), r.getService());
+        instance = new Cadence(SourceKind.INSTANCE, r.getInstance(), r.getService());
         s.instances.put(r.getInstance(), instance);
       }
       observe(instance, ts, arrival);
@@ -220,7 +220,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
         return;
       }
     }
-    flag(c, Severity.INFO, silence, streamTime, wallTime, " while the rest of " + c.service + " still reports");
+    flag(c, Severity.INFO, silence, streamTime, wallTime, ", while the rest of " + c.service + " still reports");
   }
 
   private boolean changedRecently(String target, int which, long silentSince) {
@@ -262,7 +262,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
           settings.forgetAfter());
       context.forward(new Record<>(c.subject, CandidateSignal.cleared(CandidateType.TELEMETRY_GAP, c.subject, now), now));
     }
-    forgotten.add(c.kind.id(c.subject));
+    forgotten.add(c.id());
     return true;
   }
 
@@ -291,7 +291,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
   private void write(Cadence c) {
     if (c.dirty) {
       c.dirty = false;
-      store.put(c.kind.id(c.subject), c.snapshot(settings));
+      store.put(c.id(), c.snapshot(settings));
     }
   }
 

@@ -222,12 +222,16 @@ class TelemetryGapDetectorTest {
 
     assertThat(gaps).hasSize(1);
     IncidentCandidate crash = gaps.get(0);
-    assertThat(crash.getSubject()).isEqualTo("checkout-api/checkout-api-3");
+    assertThat(crash.getSubject()).isEqualTo("checkout-api-3");
     assertThat(crash.getSeverity()).isEqualTo(Severity.INFO);
     long last = records.stream().filter(r -> "checkout-api/checkout-api-3".equals(instanceOf(r)))
         .mapToLong(TelemetryFleet::ts).max().orElseThrow();
     assertThat(crash.getTs() - last).isBetween(Duration.ofMinutes(4).toMillis(), Duration.ofMinutes(5).toMillis());
-    assertThat(crash.getSummary()).contains("while the rest of checkout-api still reports");
+    assertThat(crash.getSummary()).contains("checkout-api-3 has sent no request stats", "while the rest of checkout-api still reports");
+    KeyValueStore<String, SourceCadence> store = pipeline.driver().getKeyValueStore(StoreNames.GAP_SOURCES);
+    assertThat(store.get("instance:checkout-api/checkout-api-3").flagged()).isEqualTo(Severity.INFO);
+    assertThat(store.get("instance:search-api/search-api-5").excused()).isTrue();
+    assertThat(store.get("service:batch-api").excused()).isTrue();
   }
 
   @Test
