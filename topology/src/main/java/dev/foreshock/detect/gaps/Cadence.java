@@ -33,6 +33,8 @@ final class Cadence {
   private int run;
   private double meanInterval;
   Severity flagged;
+  /** Event time of the last active signal of the gap in progress. */
+  long lastSignalTs;
   boolean excused;
   boolean dirty;
 
@@ -135,7 +137,7 @@ final class Cadence {
       recent[i] = intervals[(oldest + i) % RING];
     }
     return new SourceCadence(kind, subject, service, firstTs, lastTs, lastArrival, reports, run, recent,
-        meanInterval, usualInterval(), threshold(settings), steady(settings), flagged, excused);
+        meanInterval, usualInterval(), threshold(settings), steady(settings), flagged, lastSignalTs, excused);
   }
 
   static Cadence restore(SourceCadence s) {
@@ -153,6 +155,7 @@ final class Cadence {
     c.run = s.steadyRun();
     c.meanInterval = s.meanIntervalMs();
     c.flagged = s.flagged();
+    c.lastSignalTs = s.lastSignalTs();
     c.excused = s.excused();
     return c;
   }

@@ -20,6 +20,7 @@ import dev.foreshock.avro.Severity;
  * @param silenceThresholdMs silence after which the source is flagged (when steady)
  * @param steady whether it has reported steadily for long enough to be judged
  * @param flagged severity of the gap in progress, null when none
+ * @param lastSignalTs event time of the last active signal of that gap
  * @param excused the present silence is explained (scale-down, replacement, silent service)
  */
 public record SourceCadence(
@@ -37,4 +38,5 @@ public record SourceCadence(
     long silenceThresholdMs,
     boolean steady,
     Severity flagged,
+    long lastSignalTs,
     boolean excused) {}

@@ -12,6 +12,7 @@ import dev.foreshock.avro.Severity;
 import dev.foreshock.backtest.OfflinePipeline;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.config.SettingsSource;
+import dev.foreshock.correlate.CorrelationSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,7 +108,10 @@ class ErrorRateDetectorTest {
       IncidentCandidate last = episode.get(episode.size() - 1);
       assertThat(last.getStatus()).as("%s resolved after recovery", service).isEqualTo(CandidateStatus.RESOLVED);
       assertThat(last.getId()).isEqualTo(open.getId());
-      assertThat(last.getTs()).isBetween(recovery.toEpochMilli(), recovery.plus(Duration.ofMinutes(4)).toEpochMilli());
+      // cleared after three calm windows; the lifecycle resolves after its hold-off
+      Duration holdOff = CorrelationSettings.defaults().holdOff();
+      assertThat(last.getTs()).isBetween(recovery.plus(holdOff).toEpochMilli(),
+          recovery.plus(holdOff).plus(Duration.ofMinutes(4)).toEpochMilli());
       assertThat(episode).filteredOn(c -> c.getStatus() == CandidateStatus.OPEN).hasSize(1);
     });
   }
