@@ -38,7 +38,8 @@ import org.apache.kafka.streams.state.Stores;
  *       is never judged by the wall clock).
  *   <li><b>State</b>: in memory, written to {@link StoreNames#GAP_SOURCES} (query API, restarts)
  *       once a minute; sources silent for {@code gaps.forget-after} (24 h) are forgotten.
- *   <li><b>Output</b>: {@link CandidateSignal}s keyed by subject, on change only, evidence
+ *   <li><b>Output</b>: {@link CandidateSignal}s keyed by subject, on change and re-sent every
+ *       {@code gaps.resend-every} (10 min) while a gap lasts, evidence
  *       {@code expectedIntervalSeconds}, {@code silentSeconds}.
  * </ul>
  */
