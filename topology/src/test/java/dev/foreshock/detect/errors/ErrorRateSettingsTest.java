@@ -27,6 +27,7 @@ class ErrorRateSettingsTest {
     assertThat(s.clearWindows()).isEqualTo(3);
     assertThat(s.retention()).isEqualTo(Duration.ofHours(6));
     assertThat(s.idleExpiry()).isEqualTo(Duration.ofHours(24));
+    assertThat(s.resendEvery()).isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test

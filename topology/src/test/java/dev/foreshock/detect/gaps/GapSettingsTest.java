@@ -25,6 +25,7 @@ class GapSettingsTest {
     assertThat(s.replaceKinds()).containsExactlyInAnyOrder("DEPLOY", "ROLLBACK", "UPGRADE");
     assertThat(s.wallClockMaxLag()).isEqualTo(Duration.ofMinutes(10));
     assertThat(s.forgetAfter()).isEqualTo(Duration.ofHours(24));
+    assertThat(s.resendEvery()).isEqualTo(Duration.ofMinutes(10));
   }
 
   @Test
