@@ -37,7 +37,6 @@ public final class MemoryAnalyzer {
   static final int RECENT_CAPACITY = 64;
   /** Projections this close to exhaustion are not re-emitted for every small shift. */
   private static final long MIN_MATERIAL_MS = Duration.ofHours(12).toMillis();
-  static boolean DEBUG = false;
 
   private final MemorySettings settings;
   private final long windowMs;
@@ -273,7 +272,6 @@ public final class MemoryAnalyzer {
       sustained = TrendMath.theilSenSlope(xs, ys, tailFrom, n, scratch) >= 0.5 * settings.growthHalfRatio() * slope;
     }
     boolean holds = s.growthSeverity == null ? rising : sustained;
-    if (DEBUG) System.err.printf("growth %s n=%d from=%d slope=%.3f/d level=%.3f/d r2=%.2f recent=%.3f/d ste=%s%n", java.time.Instant.ofEpochMilli(now), n, from, slope*86400/1e9, level.slope()*86400/1e9, envelope.r2(), recentSlope*86400/1e9, ste == null ? null : ste/3600);
     Severity severity = null;
     if (holds && ste != null) {
       if (ste <= settings.growthLeeway().toSeconds()) {
@@ -360,7 +358,6 @@ public final class MemoryAnalyzer {
       normal = normalLevel(s, now);
       TrendMath.Fit fit = TrendMath.ols(xs, ys, 0, n);
       slope = fit.slope();
-      if (DEBUG && last > 0.5 * s.limit) System.err.printf("rapid %s n=%d slope=%.0f r2=%.2f rise=%.0f normal=%.0f last=%.0f%n", java.time.Instant.ofEpochMilli(now), n, slope, fit.r2(), last - min, normal, last);
       if (slope > 0 && fit.r2() >= settings.rapidMinR2()
           && last - min >= settings.rapidMinRise() * s.limit
           && last >= normal + settings.rapidBreakout() * s.limit) {

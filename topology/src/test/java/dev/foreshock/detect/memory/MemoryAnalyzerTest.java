@@ -1,0 +1,205 @@
+package dev.foreshock.detect.memory;
+
+import static dev.foreshock.detect.memory.MemoryScenario.GB;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.foreshock.avro.CandidateType;
+import dev.foreshock.avro.MemorySample;
+import dev.foreshock.avro.Severity;
+import dev.foreshock.detect.CandidateSignal;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class MemoryAnalyzerTest {
+
+  private static final Instant BASE = Instant.parse("2025-08-29T06:00:00Z");
+
+  private final MemoryAnalyzer analyzer = new MemoryAnalyzer(MemorySettings.defaults());
+  private final List<MemoryWindow> windows = new ArrayList<>();
+  private final List<MemoryTrendView> views = new ArrayList<>();
+  private final List<CandidateSignal> signals = new ArrayList<>();
+  private final MemoryAnalyzer.Sink sink = new MemoryAnalyzer.Sink() {
+    @Override
+    public void window(MemoryWindow window) {
+      windows.add(window);
+    }
+
+    @Override
+    public void trends(MemoryTrendView view) {
+      views.add(view);
+    }
+
+    @Override
+    public void signal(CandidateSignal signal) {
+      signals.add(signal);
+    }
+  };
+
+  private boolean observe(MemorySeries s, Instant ts, String host, double used, double limit) {
+    return analyzer.observe(s, ts.toEpochMilli(), host, (long) used, (long) limit, sink);
+  }
+
+  private void replay(MemorySeries s, MemoryScenario scenario) {
+    for (MemorySample m : scenario.samples()) {
+      analyzer.observe(s, m.getTs(), m.getHost(), m.getUsedBytes(), m.getMaxBytes() == null ? 0 : m.getMaxBytes(),
+          sink);
+    }
+  }
+
+  @Test
+  void shouldSizeHorizonBucketsInWholeWindows() {
+    MemorySeries s = analyzer.newSeries("redis-queue");
+
+    assertThat(s.horizons).extracting(h -> h.bucketMs).containsExactly(60_000L, 1_080_000L, 7_200_000L);
+    assertThat(s.horizons).extracting(h -> h.ring.capacity()).containsExactly(60, 80, 84);
+  }
+
+  @Test
+  void shouldSummariseEachWindowWithMinMaxMeanLastAndCount() {
+    MemorySeries s = analyzer.newSeries("redis-queue");
+    observe(s, BASE.plusSeconds(5), "r1", 1.0 * GB, 3 * GB);
+    observe(s, BASE.plusSeconds(25), "r1", 1.6 * GB, 3 * GB);
+    observe(s, BASE.plusSeconds(45), "r1", 1.3 * GB, 3 * GB);
+    assertThat(windows).isEmpty();
+
+    observe(s, BASE.plusSeconds(65), "r1", 1.2 * GB, 3 * GB);
+
+    assertThat(windows).containsExactly(new MemoryWindow("redis-queue", BASE.toEpochMilli(),
+        BASE.plusSeconds(60).toEpochMilli(), GB, (long) (1.6 * GB), 1.3 * GB, (long) (1.3 * GB), 3, 3 * GB));
+  }
+
+  @Test
+  void shouldDropSampleOlderThanOpenWindow() {
+    MemorySeries s = analyzer.newSeries("redis-queue");
+    assertThat(observe(s, BASE.plusSeconds(70), "r1", GB, 3 * GB)).isTrue();
+
+    assertThat(observe(s, BASE.plusSeconds(59), "r1", 2 * GB, 3 * GB)).isFalse();
+    assertThat(observe(s, BASE.plusSeconds(61), "r1", 2 * GB, 3 * GB)).isTrue();
+  }
+
+  @Test
+  void shouldFollowFullestHostAndForgetHostThatWentSilent() {
+    MemorySeries s = analyzer.newSeries("redis-cluster");
+    observe(s, BASE, "shard-a", 1 * GB, 2 * GB);
+    observe(s, BASE.plusSeconds(1), "shard-b", 3 * GB, 4 * GB);
+    assertThat(s.lastUsed).isEqualTo(3.0 * GB);
+    assertThat(s.limit).isEqualTo(4 * GB);
+
+    observe(s, BASE.plusSeconds(10), "shard-a", 1.8 * GB, 2 * GB);
+    assertThat(s.lastUsed).isEqualTo(1.8 * GB);
+    assertThat(s.limit).isEqualTo(2 * GB);
+
+    observe(s, BASE.plusSeconds(20), "shard-b", 3.9 * GB, 4 * GB);
+    observe(s, BASE.plusSeconds(20 + 301), "shard-a", 0.5 * GB, 2 * GB);
+    assertThat(s.hosts).containsOnlyKeys("shard-a");
+    assertThat(s.lastUsed).isEqualTo(0.5 * GB);
+  }
+
+  @Test
+  void shouldRaiseRapidRiseOnceAndClearItWhenMemoryFallsBackAfterRestart() {
+    MemorySeries s = analyzer.newSeries("redis-queue");
+    Instant t = BASE;
+    for (; t.isBefore(BASE.plus(Duration.ofMinutes(30))); t = t.plusSeconds(10)) {
+      observe(s, t, "r1", 1.0 * GB + (t.getEpochSecond() % 70) * 1e6, 3 * GB);
+    }
+    Instant onset = t;
+    for (int i = 1; i <= 9; i++, t = t.plusSeconds(10)) {
+      observe(s, t, "r1", Math.min(3.0 * GB, 1.0 * GB + i * 0.25 * GB), 3 * GB);
+    }
+    for (int i = 0; i < 12; i++, t = t.plusSeconds(10)) {
+      observe(s, t, "r1", 3.0 * GB, 3 * GB);
+    }
+    assertThat(signals).hasSize(1);
+    CandidateSignal raised = signals.get(0);
+    assertThat(raised.type()).isEqualTo(CandidateType.MEMORY_RAPID_RISE);
+    assertThat(raised.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(raised.ts() - onset.toEpochMilli()).isBetween(0L, 60_000L);
+    assertThat(raised.onsetTs()).isBetween(onset.minusSeconds(10).toEpochMilli(), onset.toEpochMilli());
+    assertThat(raised.summary()).startsWith("redis-queue memory climbs").contains("3.0 GB");
+
+    observe(s, t, "r1", 0.9 * GB, 3 * GB);
+
+    assertThat(signals).hasSize(2);
+    assertThat(signals.get(1).isActive()).isFalse();
+    assertThat(signals.get(1).type()).isEqualTo(CandidateType.MEMORY_RAPID_RISE);
+  }
+
+  @Test
+  void shouldNotRaiseRapidRiseWithoutHistoryOrWithoutLimit() {
+    MemorySeries fresh = analyzer.newSeries("fresh");
+    MemorySeries unbounded = analyzer.newSeries("unbounded");
+    Instant t = BASE;
+    for (int i = 0; i < 60; i++, t = t.plusSeconds(10)) {
+      observe(unbounded, t, "u", 1.0 * GB, 0);
+    }
+    for (int i = 1; i <= 9; i++, t = t.plusSeconds(10)) {
+      observe(fresh, t, "f", 1.0 * GB + i * 0.25 * GB, 3 * GB);
+      observe(unbounded, t, "u", 1.0 * GB + i * 0.25 * GB, 0);
+    }
+
+    assertThat(signals).isEmpty();
+  }
+
+  @Test
+  void shouldClearGrowthWhenTheLeakIsFixed() {
+    MemoryScenario leak = new MemoryScenario("jobs-redis", 6 * GB, 97, BASE);
+    leak.length = Duration.ofDays(9);
+    leak.interval = Duration.ofSeconds(60);
+    leak.base = 1.5 * GB;
+    leak.noise = 0.03 * GB;
+    leak.sawAmplitude = 0.2 * GB;
+    leak.leakOnset = BASE.plus(Duration.ofDays(2));
+    leak.leakPerSecond = 0.6 * GB / 86_400;
+    MemoryScenario fixed = new MemoryScenario("jobs-redis", 6 * GB, 98, BASE.plus(Duration.ofDays(9)));
+    fixed.length = Duration.ofDays(5);
+    fixed.interval = Duration.ofSeconds(60);
+    fixed.base = 1.5 * GB + 7 * 0.6 * GB;
+    fixed.noise = 0.03 * GB;
+    fixed.sawAmplitude = 0.2 * GB;
+    MemorySeries s = analyzer.newSeries("jobs-redis");
+
+    replay(s, leak);
+    assertThat(signals).isNotEmpty();
+    assertThat(signals.get(signals.size() - 1).isActive()).isTrue();
+    assertThat(s.growthSeverity).isNotNull();
+
+    replay(s, fixed);
+
+    CandidateSignal last = signals.get(signals.size() - 1);
+    assertThat(last.isActive()).isFalse();
+    assertThat(last.type()).isEqualTo(CandidateType.MEMORY_GROWTH);
+    assertThat(Instant.ofEpochMilli(last.ts())).isBetween(fixed.start, fixed.start.plus(Duration.ofDays(4)));
+    assertThat(views.get(views.size() - 1).growthSeverity()).isNull();
+  }
+
+  @Test
+  void shouldReEmitGrowthOnlyWhenSeverityOrProjectionChangesMaterially() {
+    MemoryScenario leak = new MemoryScenario("jobs-redis", 12 * GB, 5, BASE);
+    leak.length = Duration.ofDays(10);
+    leak.interval = Duration.ofSeconds(60);
+    leak.base = 2 * GB;
+    leak.noise = 0.05 * GB;
+    leak.sawAmplitude = 0.3 * GB;
+    leak.dailyAmplitude = 0.2 * GB;
+    leak.leakOnset = BASE.plus(Duration.ofDays(2));
+    leak.leakPerSecond = 1.2 * GB / 86_400;
+    MemorySeries s = analyzer.newSeries("jobs-redis");
+
+    replay(s, leak);
+
+    List<CandidateSignal> active = signals.stream().filter(CandidateSignal::isActive).toList();
+    assertThat(active).isNotEmpty().hasSizeLessThan(12);
+    for (int i = 1; i < active.size(); i++) {
+      CandidateSignal before = active.get(i - 1);
+      CandidateSignal now = active.get(i);
+      double exhaustBefore = before.ts() / 1000.0 + before.evidence().get("secondsToExhaustion");
+      double exhaustNow = now.ts() / 1000.0 + now.evidence().get("secondsToExhaustion");
+      double left = Math.max(12 * 3600, exhaustBefore - now.ts() / 1000.0);
+      assertThat(now.severity() != before.severity() || Math.abs(exhaustNow - exhaustBefore) >= 0.25 * left)
+          .as("signal %d re-emitted without material change", i).isTrue();
+    }
+  }
+}
