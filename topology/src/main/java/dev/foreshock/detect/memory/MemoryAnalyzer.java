@@ -350,9 +350,13 @@ public final class MemoryAnalyzer {
         int k = recent.slot(i);
         xs[i] = (recent.ts[k] - now) / 1000.0;
         ys[i] = recent.used[k];
-        if (ys[i] < min) {
-          min = ys[i];
-          onsetTs = recent.ts[k];
+        min = Math.min(min, ys[i]);
+      }
+      // the climb began after the last sample still near the window's low
+      double nearLow = min + 0.1 * (last - min);
+      for (int i = 0; i < n; i++) {
+        if (ys[i] <= nearLow) {
+          onsetTs = recent.ts[recent.slot(i)];
         }
       }
       normal = normalLevel(s, now);
