@@ -212,4 +212,61 @@ class MemoryAnalyzerTest {
           .as("signal %d re-emitted without material change", i).isTrue();
     }
   }
+
+  static java.util.stream.Stream<MemoryScenario> fastSampledQuietScenarios() {
+    Instant start = BASE;
+    MemoryScenario gc = new MemoryScenario("payments-jvm-heap", 4 * GB, 101, start);
+    gc.length = Duration.ofDays(2);
+    gc.interval = Duration.ofSeconds(10);
+    gc.base = 0.8 * GB;
+    gc.sawAmplitude = 2.9 * GB;
+    gc.sawPeriod = Duration.ofSeconds(100);
+    gc.noise = 0.03 * GB;
+    MemoryScenario cache = new MemoryScenario("session-cache", 1 * GB, 102, start);
+    cache.length = Duration.ofDays(2);
+    cache.interval = Duration.ofSeconds(5);
+    cache.base = 1.1 * GB;
+    cache.ceiling = 0.95 * GB;
+    cache.noise = 0.02 * GB;
+    MemoryScenario step = new MemoryScenario("search-redis", 8 * GB, 103, start);
+    step.length = Duration.ofDays(2);
+    step.interval = Duration.ofSeconds(10);
+    step.base = 3 * GB;
+    step.noise = 0.05 * GB;
+    step.stepAt = start.plus(Duration.ofHours(20));
+    step.step = 3.5 * GB;
+    MemoryScenario daily = new MemoryScenario("catalog-redis", 2 * GB, 104, start);
+    daily.length = Duration.ofDays(2);
+    daily.interval = Duration.ofSeconds(10);
+    daily.base = 1.1 * GB;
+    daily.dailyAmplitude = 0.6 * GB;
+    daily.noise = 0.04 * GB;
+    return java.util.stream.Stream.of(gc, cache, step, daily);
+  }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.MethodSource("fastSampledQuietScenarios")
+  void shouldRaiseNoRapidRiseWhenSampledEveryFewSecondsWithoutARealClimb(MemoryScenario scenario) {
+    MemorySeries s = analyzer.newSeries(scenario.resource);
+
+    replay(s, scenario);
+
+    assertThat(signals).as(scenario.resource).isEmpty();
+  }
+
+  @Test
+  void shouldTakeSteepGcClimbForRapidRiseOnlyWhenHistoryIsIgnored() {
+    MemoryScenario gc = fastSampledQuietScenarios().findFirst().orElseThrow();
+    MemorySettings noHistory = MemorySettings.from(dev.foreshock.config.SettingsSource.of(java.util.Map.of(
+        "memory.rapid.breakout", "0", "memory.rapid.history", "5m")));
+    MemoryAnalyzer naive = new MemoryAnalyzer(noHistory);
+    MemorySeries s = naive.newSeries(gc.resource);
+
+    for (MemorySample m : gc.samples()) {
+      naive.observe(s, m.getTs(), m.getHost(), m.getUsedBytes(), m.getMaxBytes(), sink);
+    }
+
+    assertThat(signals).as("a steep sawtooth projects the limit minutes away on every climb")
+        .anyMatch(x -> x.type() == CandidateType.MEMORY_RAPID_RISE && x.isActive());
+  }
 }
