@@ -18,6 +18,10 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.KeyValue;
+import java.time.Duration;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -91,6 +95,7 @@ public final class MemoryDetectors {
 
     private final MemoryAnalyzer analyzer;
     private final PipelineMetrics metrics;
+    private final long idleExpiryMs;
     private final Map<String, MemorySeries> cache = new HashMap<>();
     private final Map<String, Integer> unsaved = new HashMap<>();
     private final List<CandidateSignal> pending = new ArrayList<>();
@@ -121,6 +126,7 @@ public final class MemoryDetectors {
     MemoryProcessor(MemorySettings settings, PipelineMetrics metrics) {
       this.analyzer = new MemoryAnalyzer(settings);
       this.metrics = metrics;
+      this.idleExpiryMs = settings.idleExpiry().toMillis();
     }
 
     @Override
@@ -129,6 +135,35 @@ public final class MemoryDetectors {
       this.series = context.getStateStore(StoreNames.MEMORY_SERIES);
       this.trends = context.getStateStore(StoreNames.MEMORY_TRENDS);
       this.windows = context.getStateStore(StoreNames.MEMORY_WINDOWS);
+      // stream time, so that a backtest forgets idle resources exactly as a live run would
+      context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::forgetIdle);
+    }
+
+    /** Deletes the state and trends of resources that have not reported for the idle expiry. */
+    private void forgetIdle(long streamTime) {
+      long before = streamTime - idleExpiryMs;
+      List<String> idle = new ArrayList<>();
+      try (KeyValueIterator<String, MemorySeries> it = series.all()) {
+        while (it.hasNext()) {
+          KeyValue<String, MemorySeries> kv = it.next();
+          MemorySeries cached = cache.get(kv.key);
+          long lastTs = cached != null ? cached.lastTs : kv.value.lastTs;
+          if (lastTs < before) {
+            idle.add(kv.key);
+          }
+        }
+      }
+      cache.forEach((resource, s) -> {
+        if (s.lastTs < before && !idle.contains(resource)) {
+          idle.add(resource);
+        }
+      });
+      for (String resource : idle) {
+        series.delete(resource);
+        trends.delete(resource);
+        cache.remove(resource);
+        unsaved.remove(resource);
+      }
     }
 
     @Override

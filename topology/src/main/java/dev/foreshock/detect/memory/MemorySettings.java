@@ -12,6 +12,7 @@ import java.util.List;
  * @param window length of the downsampling windows (min, max, mean, last per resource)
  * @param windowRetention how long the per-window figures stay queryable
  * @param hostExpiry a host of a resource that has not reported for this long no longer counts
+ * @param idleExpiry a resource that has not reported for this long (stream time) is forgotten
  * @param horizons the trend horizons, shortest first; the longest judges growth
  * @param horizonPoints number of buckets per horizon (bucket = horizon / points, at least one window)
  * @param growthMinSpan shortest stretch of growth that is judged (one daily cycle, so that a
@@ -40,6 +41,7 @@ public record MemorySettings(
     Duration window,
     Duration windowRetention,
     Duration hostExpiry,
+    Duration idleExpiry,
     List<Duration> horizons,
     int horizonPoints,
     Duration growthMinSpan,
@@ -86,6 +88,7 @@ public record MemorySettings(
         window,
         s.duration("memory.window-retention", Duration.ofHours(48), Duration.ofHours(1), Duration.ofDays(30)),
         s.duration("memory.host-expiry", Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofHours(24)),
+        s.duration("memory.idle-expiry", Duration.ofDays(8), Duration.ofHours(1), Duration.ofDays(365)),
         horizons(s.string("memory.horizons", "1h,1d,7d")),
         s.integer("memory.horizon-points", 84, 12, 240),
         s.duration("memory.growth.min-span", Duration.ofHours(24), Duration.ofHours(1), Duration.ofDays(7)),

@@ -326,4 +326,26 @@ class MemoryDetectorsTest {
     return MemorySample.newBuilder().setTs(ts.toEpochMilli()).setResource("redis-queue").setHost("redis-1")
         .setUsedBytes(used).setMaxBytes(3 * GB).build();
   }
+
+  @Test
+  void shouldForgetResourceThatStayedSilentLongerThanIdleExpiry() {
+    try (OfflinePipeline pipeline = new OfflinePipeline(ForeshockSettings.defaults(),
+        Clock.fixed(BASE.plus(Duration.ofDays(20)), ZoneOffset.UTC), BASE, stateDir)) {
+      KeyValueStore<String, MemoryTrendView> trends = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_TRENDS);
+      KeyValueStore<String, MemorySeries> series = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_SERIES);
+      for (int i = 0; i < 30; i++) {
+        pipeline.pipe(sample(BASE.plusSeconds(20L * i), GB + i * 1_000_000L));
+      }
+      assertThat(trends.get("redis-queue")).isNotNull();
+
+      Instant later = BASE.plus(Duration.ofDays(9));
+      for (int i = 0; i < 10; i++) {
+        pipeline.pipe(MemorySample.newBuilder().setTs(later.plusSeconds(30L * i).toEpochMilli())
+            .setResource("other-redis").setHost("o1").setUsedBytes(GB).setMaxBytes(2 * GB).build());
+      }
+
+      assertThat(trends.get("redis-queue")).isNull();
+      assertThat(series.get("redis-queue")).isNull();
+    }
+  }
 }
