@@ -269,4 +269,39 @@ class MemoryAnalyzerTest {
     assertThat(signals).as("a steep sawtooth projects the limit minutes away on every climb")
         .anyMatch(x -> x.type() == CandidateType.MEMORY_RAPID_RISE && x.isActive());
   }
+
+  @Test
+  void shouldContinueIdenticallyWhenStateIsRestoredFromItsJsonMidway() {
+    MemoryScenario leak = new MemoryScenario("jobs-redis", 10 * GB, 77, BASE);
+    leak.length = Duration.ofDays(6);
+    leak.interval = Duration.ofSeconds(60);
+    leak.hosts = new String[] {"primary", "replica"};
+    leak.base = 3 * GB;
+    leak.noise = 0.05 * GB;
+    leak.sawAmplitude = 0.4 * GB;
+    leak.leakOnset = BASE.plus(Duration.ofDays(1));
+    leak.leakPerSecond = 1.5 * GB / 86_400;
+    List<MemorySample> samples = leak.samples();
+    dev.foreshock.json.JsonSerde<MemorySeries> serde = new dev.foreshock.json.JsonSerde<>(MemorySeries.class);
+
+    MemorySeries straight = analyzer.newSeries("jobs-redis");
+    for (MemorySample m : samples) {
+      analyzer.observe(straight, m.getTs(), m.getHost(), m.getUsedBytes(), m.getMaxBytes(), sink);
+    }
+    List<CandidateSignal> uninterrupted = new ArrayList<>(signals);
+    signals.clear();
+
+    MemorySeries restored = analyzer.newSeries("jobs-redis");
+    int half = samples.size() / 2;
+    for (int i = 0; i < samples.size(); i++) {
+      if (i == half) {
+        restored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", restored));
+      }
+      MemorySample m = samples.get(i);
+      analyzer.observe(restored, m.getTs(), m.getHost(), m.getUsedBytes(), m.getMaxBytes(), sink);
+    }
+
+    assertThat(uninterrupted).isNotEmpty();
+    assertThat(signals).isEqualTo(uninterrupted);
+  }
 }
