@@ -319,6 +319,10 @@ class MemoryDetectorsTest {
         Clock.fixed(BASE, ZoneOffset.UTC), BASE, stateDir)) {
       assertThat(pipeline.driver().getAllStateStores()).containsKeys(StoreNames.MEMORY_SERIES,
           StoreNames.MEMORY_WINDOWS, StoreNames.MEMORY_TRENDS);
+      String described = new dev.foreshock.ForeshockTopology(ForeshockSettings.defaults(), pipeline.topics(),
+          pipeline.metrics(), Clock.fixed(BASE, ZoneOffset.UTC)).build(new java.util.Properties()).describe().toString();
+      assertThat(described).containsPattern("Processor: memory-detectors \\(stores: \\[memory-[a-z]+, memory-[a-z]+, memory-[a-z]+]\\)");
+      assertThat(described).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
     }
   }
 
