@@ -305,9 +305,11 @@ public final class MemoryAnalyzer {
       return;
     }
     long exhaustionTs = now + Math.round(ste * 1000);
+    // at the limit already (peaks there) and said so before: nothing new to say
+    boolean stillExhausted = ste < 60 && s.growthEmittedExhaustionTs <= now;
     boolean material = s.growthSeverity == null
         || !s.growthSeverity.equals(severity.name())
-        || Math.abs(exhaustionTs - s.growthEmittedExhaustionTs)
+        || !stillExhausted && Math.abs(exhaustionTs - s.growthEmittedExhaustionTs)
             >= settings.growthMaterialChange() * Math.max(MIN_MATERIAL_MS, s.growthEmittedExhaustionTs - now);
     if (!material) {
       return;

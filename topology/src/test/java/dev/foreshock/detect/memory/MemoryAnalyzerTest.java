@@ -304,4 +304,34 @@ class MemoryAnalyzerTest {
     assertThat(uninterrupted).isNotEmpty();
     assertThat(signals).isEqualTo(uninterrupted);
   }
+
+  @Test
+  void shouldGiveSeveralDaysOfWarningWhenRedisFillsOverThreeWeeksAsInTheSeed() {
+    Instant start = Instant.parse("2022-11-01T00:00:00Z");
+    MemoryScenario seed = new MemoryScenario("redis-main", 3 * GB, 2022, start);
+    seed.length = Duration.ofDays(21);
+    seed.interval = Duration.ofSeconds(60);
+    seed.base = 0.6 * GB;
+    seed.noise = 0.02 * GB;
+    seed.sawAmplitude = 0.2 * GB;
+    seed.sawPeriod = Duration.ofMinutes(15);
+    seed.dailyAmplitude = 0.1 * GB;
+    seed.leakOnset = start.plus(Duration.ofDays(3));
+    seed.leakPerSecond = 0.15 * GB / 86_400;
+    MemorySeries s = analyzer.newSeries("redis-main");
+
+    replay(s, seed);
+
+    assertThat(seed.exhaustedAt).isNotNull();
+    List<CandidateSignal> active = signals.stream().filter(CandidateSignal::isActive).toList();
+    assertThat(active).isNotEmpty();
+    CandidateSignal first = active.get(0);
+    assertThat(first.severity()).isEqualTo(Severity.WARNING);
+    assertThat(Instant.ofEpochMilli(first.ts())).isBetween(seed.leakOnset, seed.leakOnset.plus(Duration.ofHours(72)));
+    CandidateSignal critical = active.stream().filter(x -> x.severity() == Severity.CRITICAL).findFirst().orElseThrow();
+    double truth = (seed.exhaustedAt.toEpochMilli() - critical.ts()) / 1000.0;
+    assertThat(truth).isGreaterThanOrEqualTo(48 * 3600);
+    assertThat(critical.evidence().get("secondsToExhaustion")).isCloseTo(truth, within(0.2 * truth));
+    assertThat(active.stream().filter(x -> x.evidence().get("secondsToExhaustion") < 60).count()).isLessThanOrEqualTo(1);
+  }
 }
