@@ -280,11 +280,11 @@ public final class MemoryAnalyzer {
         severity = Severity.WARNING;
       }
     }
-    decideGrowth(s, severity, now, slope, envelope.r2(), ste, h, onsetTs, sink);
+    decideGrowth(s, severity, now, slope, envelope.r2(), ste, h, onsetTs, excursion > 0.05 * s.limit, sink);
   }
 
   private void decideGrowth(MemorySeries s, Severity severity, long now, double slope, double r2, Double ste,
-      HorizonState h, long onsetTs, Sink sink) {
+      HorizonState h, long onsetTs, boolean sawtooth, Sink sink) {
     int persistence = settings.growthPersistence();
     if (severity == null) {
       s.growthPass = 0;
@@ -325,9 +325,9 @@ public final class MemoryAnalyzer {
     evidence.put("horizonSeconds", (double) (h.horizonMs / 1000));
     evidence.put("onsetTs", (double) onsetTs);
     String summary = String.format(java.util.Locale.ROOT,
-        "%s memory grows %s/day under its sawtooth since %s (r2 %.2f, now %.0f%% of %s); at this rate it reaches"
+        "%s memory grows %s/day%s since %s (r2 %.2f, now %.0f%% of %s); at this rate it reaches"
             + " its limit in %s (%s). Find what stopped deleting or expiring data.",
-        s.resource, Formats.bytes(slope * 86_400), Formats.minute(onsetTs), r2, usedFraction * 100,
+        s.resource, Formats.bytes(slope * 86_400), sawtooth ? " under its sawtooth" : "", Formats.minute(onsetTs), r2, usedFraction * 100,
         Formats.bytes(s.limit), ste < 60 ? "no time: its peaks reach it already" : Formats.duration(ste),
         Formats.minute(exhaustionTs));
     sink.signal(CandidateSignal.active(CandidateType.MEMORY_GROWTH, s.resource, severity, now, onsetTs, now,

@@ -119,8 +119,12 @@ public record MemorySettings(
         continue;
       }
       one = SettingsSource.of(java.util.Map.of("memory.horizons", p));
-      Duration d = one.duration("memory.horizons", Duration.ZERO, Duration.ofMinutes(10), Duration.ofDays(90));
-      out.add(d);
+      try {
+        out.add(one.duration("memory.horizons", Duration.ZERO, Duration.ofMinutes(10), Duration.ofDays(90)));
+      } catch (SettingsException e) {
+        throw new SettingsException("memory.horizons = '" + value + "': horizon '" + p
+            + "' is not a duration between 10m and 90d, e.g. 1h,1d,7d");
+      }
     }
     out.sort(null);
     return out;

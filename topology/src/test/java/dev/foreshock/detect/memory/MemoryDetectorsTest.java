@@ -85,7 +85,8 @@ class MemoryDetectorsTest {
     assertThat(first.getEvidence().get("horizonSeconds")).isEqualTo(7 * DAY);
     assertThat(first.getEvidence().get("onsetTs"))
         .isCloseTo((double) leak.leakOnset.toEpochMilli(), within(12 * 3_600_000.0));
-    assertThat(first.getSummary()).startsWith("redis-queue memory grows").contains("3.0 GB");
+    assertThat(first.getSummary()).startsWith("redis-queue memory grows").contains("under its sawtooth")
+        .contains("of 3.0 GB").contains("Find what stopped deleting");
 
     IncidentCandidate critical = growth.stream().filter(c -> c.getSeverity() == Severity.CRITICAL).findFirst()
         .orElseThrow();
