@@ -37,6 +37,10 @@ public final class MemoryAnalyzer {
   static final int RECENT_CAPACITY = 64;
   /** Projections this close to exhaustion are not re-emitted for every small shift. */
   private static final long MIN_MATERIAL_MS = Duration.ofHours(12).toMillis();
+  /** Least fit quality of the shortest horizon's line for fast growth. */
+  private static final double FAST_MIN_R2 = 0.9;
+  /** The daily judgement stays out of an episode that fast growth held this recently. */
+  private static final long FAST_PRECEDENCE_MS = Duration.ofHours(3).toMillis();
 
   private final MemorySettings settings;
   private final long windowMs;
@@ -159,6 +163,9 @@ public final class MemoryAnalyzer {
         h.ring.add(h.bucket.start, h.bucket.min, h.bucket.max, h.bucket.sum / h.bucket.count);
         h.bucket.count = 0;
         fitHorizon(s, h, windowEnd, i == last, sink);
+        if (i == 0 && last > 0) {
+          judgeFastGrowth(s, h, s.horizons.get(last), windowEnd, sink);
+        }
         anyTrend = true;
       }
       if (!h.bucket.open()) {
@@ -280,7 +287,84 @@ public final class MemoryAnalyzer {
         severity = Severity.WARNING;
       }
     }
+    if (s.fastGrowthTs != 0 && now - s.fastGrowthTs <= FAST_PRECEDENCE_MS) {
+      return; // fast growth holds: its figures (hours) are the better ones, do not flip them
+    }
     decideGrowth(s, severity, now, slope, envelope.r2(), ste, h, onsetTs, excursion > 0.05 * s.limit, sink);
+  }
+
+  /**
+   * Growth too fast for the daily judgement (exhaustion within {@code memory.growth.fast-within},
+   * hours) and too slow for a rapid rise: judged on the shortest horizon, it must be a clean line
+   * (r2 &ge; 0.9, both halves rising, better than a step) and break above the highest level of the
+   * day before by the rapid breakout, which a daily rhythm or a sawtooth never does.
+   */
+  private void judgeFastGrowth(MemorySeries s, HorizonState shortest, HorizonState longest, long now, Sink sink) {
+    Ring r = shortest.ring;
+    int n = r.size;
+    long dayMs = Duration.ofDays(1).toMillis();
+    if (s.limit <= 0 || n < Math.max(6, r.capacity() * 3 / 4) || now - s.firstTs < dayMs + shortest.horizonMs) {
+      return;
+    }
+    // envelope: the rolling minimum over a quarter of the horizon, so that a sawtooth of up to
+    // that period (a cleaner every 10 min) does not show; the slice shrinks by that many buckets
+    int span = Math.max(1, n / 4);
+    int m = n - span + 1;
+    for (int i = 0; i < m; i++) {
+      double low = Double.POSITIVE_INFINITY;
+      for (int j = i; j < i + span; j++) {
+        low = Math.min(low, r.min[r.slot(j)]);
+      }
+      int k = r.slot(i + span - 1);
+      xs[i] = (r.start[k] + shortest.bucketMs / 2.0 - now) / 1000.0;
+      ys[i] = low;
+    }
+    n = m;
+    double slope = TrendMath.theilSenSlope(xs, ys, 0, n, scratch);
+    TrendMath.Fit line = TrendMath.ols(xs, ys, 0, n);
+    if (!(slope > 0) || line.r2() < FAST_MIN_R2) {
+      passFast(s, now, sink);
+      return;
+    }
+    int split = n / 2;
+    double firstHalf = TrendMath.theilSenSlope(xs, ys, 0, split + 1, scratch);
+    double secondHalf = TrendMath.theilSenSlope(xs, ys, split, n, scratch);
+    boolean clean = Math.min(firstHalf, secondHalf) >= settings.growthHalfRatio() * slope
+        && TrendMath.sse(xs, ys, 0, n, line.slope(), line.intercept()) < TrendMath.bestStepSse(ys, 0, n);
+    double dayBeforeMax = Double.NEGATIVE_INFINITY;
+    Ring day = longest.ring;
+    for (int i = 0; i < day.size; i++) {
+      int k = day.slot(i);
+      long end = day.start[k] + longest.bucketMs;
+      if (end <= now - shortest.horizonMs && day.start[k] >= now - dayMs - shortest.horizonMs) {
+        dayBeforeMax = Math.max(dayBeforeMax, day.max[k]);
+      }
+    }
+    double peakNow = Double.NEGATIVE_INFINITY;
+    double atNow = TrendMath.medianIntercept(xs, ys, 0, n, slope, scratch);
+    for (int i = 0; i < r.size; i++) {
+      int k = r.slot(i);
+      peakNow = Math.max(peakNow, r.max[k] - slope * (r.start[k] + shortest.bucketMs / 2.0 - now) / 1000.0);
+    }
+    peakNow = Math.max(peakNow, atNow);
+    double ste = TrendMath.secondsToExhaustion(peakNow, s.limit, slope);
+    boolean breakout = dayBeforeMax != Double.NEGATIVE_INFINITY
+        && r.max[r.slot(r.size - 1)] >= dayBeforeMax + settings.rapidBreakout() * s.limit;
+    if (clean && breakout && ste <= settings.growthFastWithin().toSeconds()) {
+      s.fastGrowthTs = now;
+      Severity severity = ste <= settings.growthLeeway().toSeconds() ? Severity.CRITICAL : Severity.WARNING;
+      decideGrowth(s, severity, now, slope, line.r2(), ste, shortest, r.start[r.slot(0)],
+          peakNow - atNow > 0.05 * s.limit, sink);
+    } else {
+      passFast(s, now, sink);
+    }
+  }
+
+  /** A fast-growth evaluation that did not hold: it only counts towards clearing what it opened. */
+  private void passFast(MemorySeries s, long now, Sink sink) {
+    if (s.fastGrowthTs != 0 && s.growthSeverity != null) {
+      decideGrowth(s, null, now, 0, 0, null, null, now, false, sink);
+    }
   }
 
   private void decideGrowth(MemorySeries s, Severity severity, long now, double slope, double r2, Double ste,

@@ -21,6 +21,8 @@ import java.util.List;
  * @param growthHalfRatio each half of the stretch of growth must rise at least this share of the whole
  *     slope (a step that then stays flat rises in one half only; a daily rhythm falls in one)
  * @param growthLeeway CRITICAL when exhaustion is projected within this time
+ * @param growthFastWithin growth that reaches the limit within this time is judged on the shortest
+ *     horizon as well (hours: too fast to wait a day, too slow for a rapid rise)
  * @param growthWarnWithin WARNING when exhaustion is projected within this time (beyond: no candidate)
  * @param growthPersistence consecutive evaluations that must agree before growth is reported
  * @param growthClearAfter growth clears when no evaluation has held for this long
@@ -48,6 +50,7 @@ public record MemorySettings(
     double growthMinR2,
     double growthHalfRatio,
     Duration growthLeeway,
+    Duration growthFastWithin,
     Duration growthWarnWithin,
     int growthPersistence,
     Duration growthClearAfter,
@@ -95,6 +98,7 @@ public record MemorySettings(
         s.decimal("memory.growth.min-r2", 0.6, 0, 1),
         s.decimal("memory.growth.half-ratio", 0.5, 0, 1),
         s.duration("memory.growth.leeway", Duration.ofHours(72), Duration.ofHours(1), Duration.ofDays(60)),
+        s.duration("memory.growth.fast-within", Duration.ofHours(12), Duration.ZERO, Duration.ofDays(7)),
         s.duration("memory.growth.warn-within", Duration.ofDays(30), Duration.ofHours(1), Duration.ofDays(365)),
         s.integer("memory.growth.persistence", 2, 1, 24),
         s.duration("memory.growth.clear-after", Duration.ofHours(12), Duration.ZERO, Duration.ofDays(7)),

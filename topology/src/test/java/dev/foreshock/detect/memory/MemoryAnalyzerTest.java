@@ -334,4 +334,34 @@ class MemoryAnalyzerTest {
     assertThat(critical.evidence().get("secondsToExhaustion")).isCloseTo(truth, within(0.2 * truth));
     assertThat(active.stream().filter(x -> x.evidence().get("secondsToExhaustion") < 60).count()).isLessThanOrEqualTo(1);
   }
+
+  @Test
+  void shouldReportGrowthWithHoursLeftWhenLeakFillsResourceWithinHalfADay() {
+    MemoryScenario leak = new MemoryScenario("orders-redis", 8 * GB, 404, BASE);
+    leak.length = Duration.ofDays(3);
+    leak.interval = Duration.ofSeconds(30);
+    leak.base = 3.2 * GB;
+    leak.noise = 0.04 * GB;
+    leak.sawAmplitude = 0.2 * GB;
+    leak.sawPeriod = Duration.ofMinutes(10);
+    leak.dailyAmplitude = 0.5 * GB;
+    leak.leakOnset = BASE.plus(Duration.ofDays(2)).plus(Duration.ofHours(3));
+    leak.leakPerSecond = 0.45 * GB / 3600;
+    MemorySeries s = analyzer.newSeries("orders-redis");
+
+    replay(s, leak);
+
+    assertThat(leak.exhaustedAt).isNotNull();
+    CandidateSignal first = signals.stream().filter(CandidateSignal::isActive).findFirst().orElseThrow();
+    assertThat(first.type()).isEqualTo(CandidateType.MEMORY_GROWTH);
+    assertThat(first.severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(first.evidence().get("horizonSeconds")).isEqualTo(3600.0);
+    double truth = (leak.exhaustedAt.toEpochMilli() - first.ts()) / 1000.0;
+    assertThat(truth).isGreaterThan(4 * 3600);
+    assertThat(first.evidence().get("secondsToExhaustion")).isCloseTo(truth, within(0.3 * truth));
+    assertThat(first.evidence().get("slopeBytesPerSecond")).isCloseTo(leak.leakPerSecond, within(0.2 * leak.leakPerSecond));
+    assertThat(Instant.ofEpochMilli(first.ts())).isBefore(leak.leakOnset.plus(Duration.ofHours(3)));
+    assertThat(signals.stream().filter(CandidateSignal::isActive).map(CandidateSignal::severity))
+        .as("no flapping between the fast and the daily judgement").containsOnly(Severity.CRITICAL);
+  }
 }
