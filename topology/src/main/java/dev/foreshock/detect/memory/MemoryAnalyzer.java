@@ -81,6 +81,26 @@ public final class MemoryAnalyzer {
   }
 
   /**
+   * Whether a stored state was built with these settings' horizons and rings; a state from other
+   * settings (horizons changed between runs) is started afresh rather than misread.
+   */
+  public boolean fits(MemorySeries s) {
+    MemorySeries fresh = newSeries(s.resource);
+    if (s.recent == null || s.windowMax == null || s.horizons.size() != fresh.horizons.size()
+        || s.recent.ts.length != fresh.recent.ts.length || s.windowMax.ts.length != fresh.windowMax.ts.length) {
+      return false;
+    }
+    for (int i = 0; i < fresh.horizons.size(); i++) {
+      HorizonState a = s.horizons.get(i);
+      HorizonState b = fresh.horizons.get(i);
+      if (a.horizonMs != b.horizonMs || a.bucketMs != b.bucketMs || a.ring.capacity() != b.ring.capacity()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /**
    * Adds one sample. Returns false (and changes nothing) when the sample is older than the open
    * window: late samples are dropped.
    *

@@ -177,7 +177,7 @@ public final class MemoryDetectors {
       MemorySeries s = cache.get(resource);
       if (s == null) {
         s = series.get(resource);
-        if (s == null) {
+        if (s == null || !analyzer.fits(s)) {
           s = analyzer.newSeries(resource);
         }
         cache.put(resource, s);

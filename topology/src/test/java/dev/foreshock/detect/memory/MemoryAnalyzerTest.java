@@ -364,4 +364,14 @@ class MemoryAnalyzerTest {
     assertThat(signals.stream().filter(CandidateSignal::isActive).map(CandidateSignal::severity))
         .as("no flapping between the fast and the daily judgement").containsOnly(Severity.CRITICAL);
   }
+
+  @Test
+  void shouldRefuseStateBuiltWithOtherHorizons() {
+    MemoryAnalyzer weekly = new MemoryAnalyzer(MemorySettings.from(dev.foreshock.config.SettingsSource.of(
+        java.util.Map.of("memory.horizons", "6h,14d"))));
+
+    assertThat(analyzer.fits(analyzer.newSeries("a"))).isTrue();
+    assertThat(analyzer.fits(weekly.newSeries("a"))).isFalse();
+    assertThat(weekly.fits(analyzer.newSeries("a"))).isFalse();
+  }
 }
