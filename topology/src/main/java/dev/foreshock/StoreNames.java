@@ -48,4 +48,12 @@ public final class StoreNames {
    * value = {@code detect.gaps.SourceCadence}).
    */
   public static final String GAP_SOURCES = "gap-sources";
+  /** Memory detectors' working state per resource (windows, horizon rings, signal state). */
+  public static final String MEMORY_SERIES = "memory-series";
+
+  /** Per-window memory figures per resource (window store, key = resource), for the query API. */
+  public static final String MEMORY_WINDOWS = "memory-windows";
+
+  /** Current memory trend per resource and horizon (key = resource), for the query API. */
+  public static final String MEMORY_TRENDS = "memory-trends";
 }
