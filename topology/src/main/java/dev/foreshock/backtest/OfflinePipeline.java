@@ -15,7 +15,9 @@ import dev.foreshock.serde.InMemorySchemaRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
@@ -48,6 +50,7 @@ public final class OfflinePipeline implements AutoCloseable {
   private final PipelineMetrics metrics;
   private final StringSerializer keySerializer = new StringSerializer();
   private final DirectInput direct;
+  private final Map<String, TestInputTopic<byte[], byte[]>> rawInputs = new HashMap<>();
 
   /**
    * @param clock the wall clock that ingest judges future timestamps by
@@ -87,44 +90,65 @@ public final class OfflinePipeline implements AutoCloseable {
 
   /** Sends one telemetry record to its topic, keyed and timestamped as the contract says. */
   public void pipe(SpecificRecord record) {
+    pipe(encode(record));
+  }
+
+  /**
+   * A telemetry record serialized as a producer would send it: its topic, key and value bytes
+   * (Confluent wire format) and timestamp ({@code ts}).
+   */
+  public record Encoded(String topic, byte[] key, byte[] value, long timestamp) {}
+
+  /**
+   * Serializes a record for {@link #pipe(Encoded)}; safe to call from another thread than the one
+   * that pipes (a backtest reads and encodes ahead on a thread of its own).
+   */
+  public Encoded encode(SpecificRecord record) {
     if (record instanceof ConnectionEvent e) {
-      connections.pipe(e.getTarget(), e, e.getTs());
+      return connections.encode(e.getTarget(), e, e.getTs());
     } else if (record instanceof MemorySample m) {
-      memory.pipe(m.getResource(), m, m.getTs());
+      return memory.encode(m.getResource(), m, m.getTs());
     } else if (record instanceof RequestStats r) {
-      requests.pipe(r.getService(), r, r.getTs());
+      return requests.encode(r.getService(), r, r.getTs());
     } else if (record instanceof ChangeEvent c) {
-      changes.pipe(c.getTarget(), c, c.getTs());
+      return changes.encode(c.getTarget(), c, c.getTs());
     } else if (record instanceof ServiceDependencies d) {
-      dependencies.pipe(d.getService(), d, d.getTs() == null ? 0L : d.getTs());
-    } else {
-      throw new IllegalArgumentException("not a telemetry record: " + record.getSchema().getFullName());
+      return dependencies.encode(d.getService(), d, d.getTs() == null ? 0L : d.getTs());
+    }
+    throw new IllegalArgumentException("not a telemetry record: " + record.getSchema().getFullName());
+  }
+
+  /** Sends an encoded record to its topic. */
+  public void pipe(Encoded record) {
+    if (direct == null || !direct.pipe(record.topic(), record.key(), record.value(), record.timestamp())) {
+      rawInput(record.topic()).pipeInput(new TestRecord<>(record.key(), record.value(),
+          Instant.ofEpochMilli(record.timestamp())));
     }
   }
 
-  /** One telemetry topic: serialized as a producer would, then straight into the task if possible. */
+  /** One telemetry topic and the serializer of its values. */
   private final class Input<T> {
     private final String topic;
     private final Serializer<T> serializer;
-    private final TestInputTopic<String, T> viaDriver;
 
     Input(String topic, Serializer<T> serializer) {
       this.topic = topic;
       this.serializer = serializer;
-      this.viaDriver = driver.createInputTopic(topic, keySerializer, serializer);
     }
 
-    void pipe(String key, T value, long ts) {
-      if (direct == null || !direct.pipe(topic, keySerializer.serialize(topic, key), serializer.serialize(topic, value), ts)) {
-        viaDriver.pipeInput(key, value, ts);
-      }
+    Encoded encode(String key, T value, long ts) {
+      return new Encoded(topic, keySerializer.serialize(topic, key), serializer.serialize(topic, value), ts);
     }
   }
 
   /** Sends raw bytes to a telemetry topic, as a broken or foreign producer might. */
   public void pipeRaw(String topic, String key, byte[] value, long timestamp) {
-    driver.createInputTopic(topic, new StringSerializer(), Serdes.ByteArray().serializer())
-        .pipeInput(new TestRecord<>(key, value, Instant.ofEpochMilli(timestamp)));
+    pipe(new Encoded(topic, keySerializer.serialize(topic, key), value, timestamp));
+  }
+
+  private TestInputTopic<byte[], byte[]> rawInput(String topic) {
+    return rawInputs.computeIfAbsent(topic, t -> driver.createInputTopic(t, Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer()));
   }
 
   /** The candidates written since the last call, in order. */
