@@ -58,6 +58,11 @@ public final class OfflinePipeline implements AutoCloseable {
    * @param stateDir where the driver's state stores live
    */
   public OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir) {
+    this(settings, clock, wallClockStart, stateDir, true);
+  }
+
+  /** @param direct whether records may go straight into the driver's task ({@link DirectInput}) */
+  OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir, boolean direct) {
     this.topics = new Topics(new AvroSerdes(new InMemorySchemaRegistry()));
     this.metrics = PipelineMetrics.inMemory();
     Properties props = new Properties();
@@ -85,7 +90,7 @@ public final class OfflinePipeline implements AutoCloseable {
         topics.candidates().valueSerde().deserializer());
     this.deadLetters = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer());
-    this.direct = DirectInput.attach(driver).orElse(null);
+    this.direct = direct ? DirectInput.attach(driver).orElse(null) : null;
   }
 
   /** Sends one telemetry record to its topic, keyed and timestamped as the contract says. */
@@ -173,6 +178,11 @@ public final class OfflinePipeline implements AutoCloseable {
 
   public Topics topics() {
     return topics;
+  }
+
+  /** Whether records go straight into the driver's task (see {@link DirectInput}). */
+  boolean isDirect() {
+    return direct != null;
   }
 
   public PipelineMetrics metrics() {
