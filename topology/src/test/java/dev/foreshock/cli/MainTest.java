@@ -86,6 +86,7 @@ class MainTest {
     Run noInput = run(Map.of(), "backtest");
     Run unknown = run(Map.of(), "backtest", "--input", "x.jsonl", "--frobnicate");
     Run noCommand = run(Map.of());
+    Run setWithoutValue = run(Map.of(), "backtest", "--input", "x.jsonl", "--set", "ingest.max.name.length");
 
     assertThat(noInput.status()).isEqualTo(2);
     assertThat(noInput.err()).contains("Missing required option: '--input=FILE.jsonl'").contains("Usage:");
@@ -93,6 +94,8 @@ class MainTest {
     assertThat(unknown.err()).contains("Unknown option: '--frobnicate'");
     assertThat(noCommand.status()).isEqualTo(2);
     assertThat(noCommand.err()).contains("Missing command");
+    assertThat(setWithoutValue.status()).isEqualTo(2);
+    assertThat(setWithoutValue.err()).contains("should be in KEY=VALUE format");
   }
 
   @Test
