@@ -4,11 +4,13 @@ import java.lang.reflect.Field;
 import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
@@ -30,7 +32,9 @@ import org.slf4j.LoggerFactory;
  * the driver ({@code advanceWallClockTime(0)}), which routes the output to the output topics and
  * the internal (repartition) topics back into the task and commits, exactly as after a
  * {@code pipeInput}. With the record caches off (see {@link OfflinePipeline}), the output is the
- * same, record for record.
+ * same, record for record. Changelog records (one per write to a logged store) are dropped: they
+ * are not output, and the driver would keep every one of them in memory; so nothing commits (and,
+ * for RocksDB stores, flushes and checkpoints) after a record that only changed state.
  *
  * <p>It reaches into the driver's private fields; if they are not there (another Kafka version),
  * {@link #attach} answers empty and the caller pipes through the driver as usual.
@@ -45,10 +49,15 @@ final class DirectInput {
   private final Time wallClock;
   private final Map<String, TopicPartition> partitions = new HashMap<>();
   private final Map<String, AtomicLong> offsets = new HashMap<>();
+  private final Map<String, ?> outputsByTopic;
+  private final String changelogPrefix;
 
-  private DirectInput(TopologyTestDriver driver, StreamTask task, MockProducer<byte[], byte[]> producer,
-      Time wallClock, Map<TopicPartition, AtomicLong> offsetsByPartition) {
+  private DirectInput(TopologyTestDriver driver, String applicationId, StreamTask task,
+      MockProducer<byte[], byte[]> producer, Time wallClock, Map<TopicPartition, AtomicLong> offsetsByPartition,
+      Map<String, ?> outputsByTopic) {
     this.driver = driver;
+    this.changelogPrefix = applicationId + "-";
+    this.outputsByTopic = outputsByTopic;
     this.task = task;
     this.producer = producer;
     this.wallClock = wallClock;
@@ -62,18 +71,22 @@ final class DirectInput {
     }
   }
 
-  /** A direct input into {@code driver}, or empty if its internals are not the expected ones. */
+  /**
+   * A direct input into {@code driver} (built with {@code applicationId}), or empty if its
+   * internals are not the expected ones.
+   */
   @SuppressWarnings("unchecked")
-  static Optional<DirectInput> attach(TopologyTestDriver driver) {
+  static Optional<DirectInput> attach(TopologyTestDriver driver, String applicationId) {
     try {
       StreamTask task = (StreamTask) field(driver, "task");
       if (task == null) {
         return Optional.empty(); // only global stores
       }
-      return Optional.of(new DirectInput(driver, task,
+      return Optional.of(new DirectInput(driver, applicationId, task,
           (MockProducer<byte[], byte[]>) field(driver, "producer"),
           (Time) field(driver, "mockWallClockTime"),
-          (Map<TopicPartition, AtomicLong>) field(driver, "offsetsByTopicOrPatternPartition")));
+          (Map<TopicPartition, AtomicLong>) field(driver, "offsetsByTopicOrPatternPartition"),
+          (Map<String, ?>) field(driver, "outputRecordsByTopic")));
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       log.debug("piping through TopologyTestDriver's input topics: {}", e.toString());
       return Optional.empty();
@@ -104,9 +117,24 @@ final class DirectInput {
       task.process(now);
       task.maybePunctuateStreamTime();
     }
-    if (!producer.history().isEmpty()) {
-      driver.advanceWallClockTime(Duration.ZERO);
+    List<ProducerRecord<byte[], byte[]>> written = producer.history();
+    if (written.isEmpty()) {
+      return true;
     }
+    for (ProducerRecord<byte[], byte[]> r : written) {
+      if (!isChangelog(r.topic())) {
+        driver.advanceWallClockTime(Duration.ZERO);
+        outputsByTopic.keySet().removeIf(this::isChangelog);
+        return true;
+      }
+    }
+    // Only changelog records (every write to a logged store makes one): nobody reads them offline,
+    // and the driver would keep every one of them in memory for the whole run.
+    producer.clear();
     return true;
+  }
+
+  private boolean isChangelog(String topic) {
+    return topic.endsWith("-changelog") && topic.startsWith(changelogPrefix);
   }
 }

@@ -28,6 +28,7 @@ import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 import org.apache.kafka.streams.test.TestRecord;
 
 /**
@@ -37,6 +38,8 @@ import org.apache.kafka.streams.test.TestRecord;
  * detectors' tests.
  */
 public final class OfflinePipeline implements AutoCloseable {
+
+  private static final String APPLICATION_ID = "foreshock-offline";
 
   private final TopologyTestDriver driver;
   private final Input<ConnectionEvent> connections;
@@ -66,7 +69,7 @@ public final class OfflinePipeline implements AutoCloseable {
     this.topics = new Topics(new AvroSerdes(new InMemorySchemaRegistry()));
     this.metrics = PipelineMetrics.inMemory();
     Properties props = new Properties();
-    props.put(StreamsConfig.APPLICATION_ID_CONFIG, "foreshock-offline");
+    props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
     props.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "offline:9092");
     props.put(StreamsConfig.STATE_DIR_CONFIG, stateDir.resolve(UUID.randomUUID().toString()).toString());
     props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
@@ -79,6 +82,9 @@ public final class OfflinePipeline implements AutoCloseable {
     // The driver commits after every record, which flushes the caches: no cache is the same
     // output without the cost (and what DirectInput relies on).
     props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
+    // Offline state lives as long as the run: DSL stores in memory are 2-4 times cheaper per
+    // access than RocksDB in the driver. (Stores a detector builds itself keep their own type.)
+    props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
     this.driver = new TopologyTestDriver(
         new ForeshockTopology(settings, topics, metrics, clock).build(props), props, wallClockStart);
     this.connections = new Input<>(Topics.CONNECTIONS, topics.connections().valueSerde().serializer());
@@ -90,7 +96,7 @@ public final class OfflinePipeline implements AutoCloseable {
         topics.candidates().valueSerde().deserializer());
     this.deadLetters = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer());
-    this.direct = direct ? DirectInput.attach(driver).orElse(null) : null;
+    this.direct = direct ? DirectInput.attach(driver, APPLICATION_ID).orElse(null) : null;
   }
 
   /** Sends one telemetry record to its topic, keyed and timestamped as the contract says. */
