@@ -100,7 +100,7 @@ public final class Backtest {
   public Result run(Path input, Listener listener) throws IOException {
     long totalBytes = Files.size(input);
     long building = System.nanoTime();
-    Path stateDir = Files.createTempDirectory("foreshock-backtest-");
+    Path stateDir = createStateDir();
     try (OfflinePipeline pipeline = new OfflinePipeline(settings, clock, clock.instant(), stateDir)) {
       long started = System.nanoTime();
       long startedCpu = cpuTime();
@@ -120,6 +120,22 @@ public final class Backtest {
           Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(cpu), Duration.ofNanos(reader.cpuNanos));
     } finally {
       deleteRecursively(stateDir);
+    }
+  }
+
+  /**
+   * A fresh directory for the run's state stores, deleted afterwards: under the user's cache
+   * directory rather than the OS temp directory, which Kafka Streams warns about (a cleaner could
+   * remove it under a running application; a backtest is short, but the warning would confuse).
+   */
+  private static Path createStateDir() throws IOException {
+    String cache = System.getenv("XDG_CACHE_HOME");
+    Path base = cache != null && !cache.isBlank() ? Path.of(cache)
+        : Path.of(System.getProperty("user.home"), ".cache");
+    try {
+      return Files.createTempDirectory(Files.createDirectories(base.resolve("foreshock")), "backtest-");
+    } catch (IOException | SecurityException e) {
+      return Files.createTempDirectory("foreshock-backtest-");
     }
   }
 
