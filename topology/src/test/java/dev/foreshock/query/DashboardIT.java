@@ -129,7 +129,7 @@ class DashboardIT {
     assertThat(errorCharts).isNotEmpty();
     for (WebElement chart : errorCharts) {
       assertThat(chart.getAttribute("data-series")).isEqualTo("error ratio,baseline");
-      assertThat(Integer.parseInt(chart.getAttribute("data-points"))).isGreaterThan(minutes);
+      assertThat(Integer.parseInt(chart.getAttribute("data-points"))).isGreaterThan((int) minutes);
       assertLegend(chart, "error ratio", "baseline");
     }
 
