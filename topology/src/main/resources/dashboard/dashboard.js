@@ -13,7 +13,7 @@
     opens: '#2563eb', burst: '#dc2626', failures: '#7c3aed', period: '#d97706',
     fleet: '#0f766e', span: '#94a3b8',
     peak: '#2563eb', floor: '#93c5fd', limit: '#111827', trend: '#d97706', projection: '#dc2626',
-    ratio: '#dc2626', baseline: '#4b5563', change: '#7c3aed'
+    ratio: '#dc2626', baseline: '#111827', change: '#7c3aed'
   };
 
   var el = function (id) { return document.getElementById(id); };
@@ -152,14 +152,14 @@
           ctx.lineWidth = 1.5 * devicePixelRatio;
           ctx.setLineDash([4 * devicePixelRatio, 3 * devicePixelRatio]);
           ctx.font = (10 * devicePixelRatio) + 'px system-ui, sans-serif';
-          state.changes.forEach(function (c) {
+          state.changes.forEach(function (c, i) {
             var x = u.valToPos(sec(c.ts), 'x', true);
             if (x < u.bbox.left || x > u.bbox.left + u.bbox.width) { return; }
             ctx.beginPath();
             ctx.moveTo(x, top);
             ctx.lineTo(x, top + height);
             ctx.stroke();
-            ctx.fillText(c.kind + ' ' + c.target, x + 3 * devicePixelRatio, top + 10 * devicePixelRatio);
+            ctx.fillText(c.kind + ' ' + c.target, x + 3 * devicePixelRatio, top + (10 + (i % 3) * 11) * devicePixelRatio);
           });
           ctx.restore();
         }]
@@ -222,6 +222,41 @@
     };
   }
 
+  function xAxis() {
+    var span = state.range.to - state.range.from;
+    return {
+      space: 70,
+      values: function (u, vals) {
+        return vals.map(function (v) {
+          var ms = v * 1000;
+          return span > 2 * 86400000 ? isoMinute(ms).slice(5, 10) + ' ' + clock(ms).slice(0, 5) : clock(ms).slice(0, 5);
+        });
+      }
+    };
+  }
+
+  /** Breaks the lines where windows are missing (a gap in the telemetry): a null after each gap. */
+  function withGaps(data, stepSeconds) {
+    var x = data[0];
+    if (x.length < 3) { return data; }
+    var step = stepSeconds;
+    if (!step) {
+      var diffs = [];
+      for (var i = 1; i < x.length; i++) { diffs.push(x[i] - x[i - 1]); }
+      diffs.sort(function (a, b) { return a - b; });
+      step = diffs[Math.floor(diffs.length / 2)];
+    }
+    var out = data.map(function () { return []; });
+    for (var j = 0; j < x.length; j++) {
+      if (j > 0 && x[j] - x[j - 1] > 2.5 * step) {
+        out[0].push(x[j - 1] + step);
+        for (var k = 1; k < data.length; k++) { out[k].push(null); }
+      }
+      for (var m = 0; m < data.length; m++) { out[m].push(data[m][j]); }
+    }
+    return out;
+  }
+
   function chart(container, opts, data, labels) {
     var width = Math.max(320, container.parentNode.clientWidth - 30);
     var base = {
@@ -234,10 +269,12 @@
       plugins: (opts.plugins || []).concat([changeMarkers(), zoomToRange()])
     };
     Object.keys(opts).forEach(function (k) {
-      if (k === 'scales') { Object.assign(base.scales, opts.scales); } else if (['plugins', 'height', 'xMax'].indexOf(k) < 0) { base[k] = opts[k]; }
+      if (k === 'scales') { Object.assign(base.scales, opts.scales); } else if (['plugins', 'height', 'xMax', 'keepGaps'].indexOf(k) < 0) { base[k] = opts[k]; }
     });
     container.setAttribute('data-series', labels.join(','));
     container.setAttribute('data-points', String(data[0].length));
+    if (opts.axes) { opts.axes[0] = Object.assign(xAxis(), opts.axes[0]); }
+    if (!opts.keepGaps) { data = withGaps(data); }
     var u = new uPlot(base, data, container);
     state.charts.push(u);
     return u;
@@ -329,8 +366,13 @@
 
   function judgedHorizon(summary) {
     var hs = (summary && summary.horizons) || [];
-    var judged = hs.filter(function (t) { return t.judged; })[0];
-    return judged || hs.filter(function (t) { return t.slopeBytesPerSecond > 0; })[0] || hs[0] || null;
+    var usable = hs.filter(function (t) { return t.points >= 3; });
+    var judged = usable.filter(function (t) { return t.judged; })[0];
+    if (judged) { return judged; }
+    var exhausting = usable.filter(function (t) { return t.secondsToExhaustion != null; })
+      .sort(function (x, y) { return x.secondsToExhaustion - y.secondsToExhaustion; })[0];
+    if (exhausting) { return exhausting; }
+    return usable.sort(function (x, y) { return y.r2 - x.r2; })[0] || hs[0] || null;
   }
 
   function memoryCard(resource, windows, summary) {
@@ -450,7 +492,7 @@
     card._draw = function () {
       chart(box, {
         height: 190,
-        axes: [{}, { label: 'error ratio', size: 60, values: function (u, vals) { return vals.map(function (v) { return (v * 100).toFixed(v < 0.1 ? 1 : 0) + '%'; }); } }],
+        axes: [{}, { label: 'error ratio', size: 60, values: function (u, vals) { return vals.map(function (v) { return (v * 100).toFixed(v === 0 ? 0 : v < 0.001 ? 3 : v < 0.01 ? 2 : v < 0.1 ? 1 : 0) + '%'; }); } }],
         series: [
           { label: 'time (UTC)' },
           { label: 'error ratio', stroke: COLORS.ratio, width: 1.5, fill: 'rgba(220, 38, 38, 0.10)', points: { show: false }, value: function (u, v) { return percent(v, 2); } },

@@ -122,6 +122,7 @@ final class RunCommand implements Callable<Integer> {
     out.println("  Kafka broker     " + s.bootstrapServers());
     out.println("  schema registry  " + runtime.registryUrl());
     out.println("  query API        http://" + s.queryHost() + ":" + s.queryPort());
+    out.println("  dashboard        http://" + s.queryHost() + ":" + s.queryPort() + "/");
     out.println("  data             " + s.dataDir() + (runtime.embedded() ? "" : " (streams state in " + s.stateDir() + ")"));
     out.println("Press Ctrl-C to stop.");
     out.flush();
