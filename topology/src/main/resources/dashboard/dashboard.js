@@ -389,7 +389,7 @@
       ['used share', summary && summary.usedFraction != null ? percent(summary.usedFraction) : '—', summary && summary.usedFraction > 0.9],
       ['trend', trend ? bytes(trend.slopeBytesPerSecond * 3600) + '/h over ' + duration(trend.horizonSeconds) : '—'],
       ['r²', trend ? trend.r2.toFixed(2) : '—'],
-      ['time to exhaustion', tte != null ? duration(tte) : (limit ? 'not rising' : 'no limit'), tte != null]
+      ['time to exhaustion', tte == null ? (limit ? 'not rising' : 'no limit') : (tte < 1 ? 'at the limit' : duration(tte)), tte != null]
     ]));
     if (!windows.length) {
       card.appendChild(h('p', { 'class': 'empty', text: 'No memory windows in this range.' }));
@@ -400,7 +400,7 @@
     var points = {};
     var exhaustTs = null, slope = trend ? trend.slopeBytesPerSecond : 0;
     var lastWindow = windows[windows.length - 1];
-    if (trend && slope > 0) {
+    if (trend && trend.points >= 3) {
       var t0 = Math.max(trend.onsetTs, state.range.from, windows[0].windowStart);
       var t1 = trend.ts;
       var at;
@@ -411,7 +411,7 @@
         at = function (t) { return lastWindow.minUsedBytes + slope * (t - t1) / 1000; };
       }
       if (t0 < t1) { points[t0] = { trend: at(t0) }; points[t1] = { trend: at(t1), projection: exhaustTs ? at(t1) : null }; }
-      if (exhaustTs) { points[exhaustTs] = { projection: limit }; }
+      if (exhaustTs && exhaustTs > t1) { points[exhaustTs] = { projection: limit }; }
     }
     var span = state.range.to - state.range.from;
     var showProjection = exhaustTs != null && exhaustTs - state.range.to < span;
@@ -532,13 +532,13 @@
     var svg = s('svg', { viewBox: '0 0 ' + width + ' ' + height, width: width, height: height, role: 'img',
       'aria-label': candidates.length + ' incidents and candidates, ' + changes.length + ' change events' });
     // ticks
-    var ticks = 8;
-    for (var i = 0; i <= ticks; i++) {
-      var t = from + (to - from) * i / ticks;
+    var steps = [1, 2, 5, 10, 15, 30, 60, 120, 180, 360, 720, 1440, 2880, 10080].map(function (m) { return m * 60000; });
+    var step = steps.filter(function (st) { return (to - from) / st <= 10; })[0] || steps[steps.length - 1];
+    for (var t = Math.ceil(from / step) * step; t <= to; t += step) {
       var x = xOf(t);
       svg.appendChild(s('line', { 'class': 'grid', x1: x, x2: x, y1: top - 6, y2: height - 20 }));
-      svg.appendChild(s('text', { 'class': 'tick', x: x, y: height - 6, 'text-anchor': i === 0 ? 'start' : (i === ticks ? 'end' : 'middle') },
-        (to - from) > 86400000 ? isoMinute(t).slice(5) : clock(t).slice(0, 5)));
+      svg.appendChild(s('text', { 'class': 'tick', x: x, y: height - 6, 'text-anchor': 'middle' },
+        step >= 86400000 || (to - from) > 2 * 86400000 ? isoMinute(t).slice(5) : clock(t).slice(0, 5)));
     }
     // rows
     candidates.forEach(function (c, row) {

@@ -134,6 +134,15 @@ class DashboardIT {
     }
 
     screenshot();
+
+    // live (the default): the latest 3 h up to the newest data, refreshed every few seconds
+    browser.get(server.url() + "/");
+    wait.until(b -> !b.findElements(By.cssSelector("body[data-loaded]")).isEmpty());
+    assertThat(browser.findElement(By.id("status")).getText()).contains("live");
+    assertThat(browser.findElements(By.cssSelector("#timeline g.row[data-type='INCIDENT'][data-subject='" + QUEUE + "']")))
+        .hasSize(1);
+    String first = browser.findElement(By.tagName("body")).getAttribute("data-loaded");
+    wait.until(b -> !first.equals(b.findElement(By.tagName("body")).getAttribute("data-loaded")));
   }
 
   private static void assertLegend(WebElement chart, String... labels) {
