@@ -1,6 +1,7 @@
 package dev.foreshock.query;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
@@ -44,6 +45,11 @@ public final class DriverStateAccess implements StateAccess {
       throw new IllegalArgumentException("no key-value store named " + name);
     }
     return store;
+  }
+
+  @Override
+  public <V> Optional<ReadOnlyKeyValueStore<String, V>> localKeyValueStore(String name) {
+    return Optional.of(keyValueStore(name, ALL_PARTITIONS));
   }
 
   @Override

@@ -59,14 +59,16 @@ final class IncidentEndpoints {
     // ask the others first: a 503 from one of them makes the whole list 503 before reading here
     List<JsonNode> others = server.fanOut(state, request);
     List<JsonNode> all = new ArrayList<>();
-    ReadOnlyKeyValueStore<String, CandidateHistory> store =
-        state.keyValueStore(StoreNames.CANDIDATE_HISTORY, StateAccess.ALL_PARTITIONS);
-    try (KeyValueIterator<String, CandidateHistory> it = store.all()) {
-      while (it.hasNext()) {
-        KeyValue<String, CandidateHistory> kv = it.next();
-        CandidateRecord c = kv.value.current();
-        if (matches(c, status, type, subject)) {
-          all.add(json.valueToTree(c));
+    Optional<ReadOnlyKeyValueStore<String, CandidateHistory>> store =
+        state.localKeyValueStore(StoreNames.CANDIDATE_HISTORY);
+    if (store.isPresent()) {
+      try (KeyValueIterator<String, CandidateHistory> it = store.get().all()) {
+        while (it.hasNext()) {
+          KeyValue<String, CandidateHistory> kv = it.next();
+          CandidateRecord c = kv.value.current();
+          if (matches(c, status, type, subject)) {
+            all.add(json.valueToTree(c));
+          }
         }
       }
     }

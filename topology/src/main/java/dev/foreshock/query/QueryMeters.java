@@ -67,7 +67,7 @@ public final class QueryMeters {
 
   private static double entries(StateAccess state, String store) {
     try {
-      return state.keyValueStore(store, StateAccess.ALL_PARTITIONS).approximateNumEntries();
+      return state.localKeyValueStore(store).map(s -> (double) s.approximateNumEntries()).orElse(0.0);
     } catch (RuntimeException e) {
       // not readable now (rebalance), or not in this topology
       return Double.NaN;

@@ -1,6 +1,7 @@
 package dev.foreshock.query;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
 import org.apache.kafka.streams.state.ReadOnlyWindowStore;
 
@@ -44,6 +45,14 @@ public interface StateAccess {
    * @throws NotReadyException if it cannot be read now (the partition is not active here)
    */
   <V> ReadOnlyKeyValueStore<String, V> keyValueStore(String name, int partition);
+
+  /**
+   * Every partition of a key-value store this instance hosts, for lists: empty when the store's
+   * partitions are all elsewhere.
+   *
+   * @throws NotReadyException while a rebalance moves state
+   */
+  <V> Optional<ReadOnlyKeyValueStore<String, V>> localKeyValueStore(String name);
 
   /** The local part of a window store; see {@link #keyValueStore}. */
   <V> ReadOnlyWindowStore<String, V> windowStore(String name, int partition);

@@ -1,6 +1,7 @@
 package dev.foreshock.query;
 
 import java.util.List;
+import java.util.Optional;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.KeyQueryMetadata;
@@ -73,6 +74,20 @@ public final class StreamsStateAccess implements StateAccess {
   @Override
   public <V> ReadOnlyKeyValueStore<String, V> keyValueStore(String name, int partition) {
     return store(name, partition, QueryableStoreTypes.keyValueStore());
+  }
+
+  @Override
+  public <V> Optional<ReadOnlyKeyValueStore<String, V>> localKeyValueStore(String name) {
+    if (status() != Status.RUNNING) {
+      throw new NotReadyException("the streams client is " + streams.state());
+    }
+    // streams.store() fails alike for "none of it is here" and "it is moving here": tell them apart
+    boolean hosted = streams.streamsMetadataForStore(name).stream()
+        .anyMatch(m -> m.hostInfo().equals(self) && !m.topicPartitions().isEmpty());
+    if (!hosted) {
+      return Optional.empty();
+    }
+    return Optional.of(keyValueStore(name, ALL_PARTITIONS));
   }
 
   @Override
