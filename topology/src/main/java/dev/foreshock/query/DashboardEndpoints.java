@@ -82,8 +82,11 @@ final class DashboardEndpoints {
 
   private <V> Map<String, Long> latest(String store, ToLongFunction<V> ts) {
     Map<String, Long> out = new TreeMap<>();
-    ReadOnlyKeyValueStore<String, V> kv = state.keyValueStore(store, StateAccess.ALL_PARTITIONS);
-    try (KeyValueIterator<String, V> it = kv.all()) {
+    Optional<ReadOnlyKeyValueStore<String, V>> kv = state.localKeyValueStore(store);
+    if (kv.isEmpty()) {
+      return out;
+    }
+    try (KeyValueIterator<String, V> it = kv.get().all()) {
       while (it.hasNext()) {
         KeyValue<String, V> e = it.next();
         if (e.value != null) {
