@@ -41,8 +41,11 @@ public final class QueryMeters {
   }
 
   /**
-   * Counts {@code foreshock.records.consumed{topic}}: records read from each telemetry topic by this
-   * client, summed over its tasks (Kafka Streams' topic-level {@code records-consumed-total}).
+   * Counts {@code foreshock.records.consumed{topic}}: records this client's consumers took from each
+   * telemetry topic. From the consumers' own {@code records-consumed-total}, which lives as long as
+   * the stream thread: the per-task topic metrics of Kafka Streams vanish when a rebalance moves a
+   * task, so a sum of those would fall. After a rebalance the new owner fetches again what the old
+   * one had buffered but not processed, so the sum over instances can exceed the records produced.
    */
   public static void bindRecordsConsumed(MeterRegistry registry, KafkaStreams streams) {
     for (String topic : Topics.TELEMETRY) {
@@ -54,11 +57,15 @@ public final class QueryMeters {
   }
 
   static double consumed(Map<MetricName, ? extends Metric> metrics, String topic) {
+    // the consumer writes a topic's dots as underscores in its metric tags
+    String tag = topic.replace('.', '_');
     double sum = 0;
     for (Map.Entry<MetricName, ? extends Metric> e : metrics.entrySet()) {
       MetricName name = e.getKey();
-      if ("records-consumed-total".equals(name.name()) && "stream-topic-metrics".equals(name.group())
-          && topic.equals(name.tags().get("topic")) && e.getValue().metricValue() instanceof Number n) {
+      String t = name.tags().get("topic");
+      if ("records-consumed-total".equals(name.name()) && "consumer-fetch-manager-metrics".equals(name.group())
+          && (topic.equals(t) || tag.equals(t)) && !name.tags().containsKey("partition")
+          && e.getValue().metricValue() instanceof Number n) {
         sum += n.doubleValue();
       }
     }
