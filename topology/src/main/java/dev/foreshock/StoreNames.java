@@ -29,6 +29,14 @@ public final class StoreNames {
    * correlation.history.retention. All on partition 0 (the single correlation task).
    */
   public static final String CANDIDATE_HISTORY = "candidate-history";
+  /** Memory detectors' working state per resource (windows, horizon rings, signal state). */
+  public static final String MEMORY_SERIES = "memory-series";
+
+  /** Per-window memory figures per resource (window store, key = resource), for the query API. */
+  public static final String MEMORY_WINDOWS = "memory-windows";
+
+  /** Current memory trend per resource and horizon (key = resource), for the query API. */
+  public static final String MEMORY_TRENDS = "memory-trends";
 
   /**
    * Requests and errors per service and window (window store, key = service, value =
@@ -48,12 +56,13 @@ public final class StoreNames {
    * value = {@code detect.gaps.SourceCadence}).
    */
   public static final String GAP_SOURCES = "gap-sources";
-  /** Memory detectors' working state per resource (windows, horizon rings, signal state). */
-  public static final String MEMORY_SERIES = "memory-series";
 
-  /** Per-window memory figures per resource (window store, key = resource), for the query API. */
-  public static final String MEMORY_WINDOWS = "memory-windows";
+  /** Connection figures per target and 5 s window (window store; query API: /connections/{target}). */
+  public static final String CONNECTION_WINDOWS = "connection-windows";
 
-  /** Current memory trend per resource and horizon (key = resource), for the query API. */
-  public static final String MEMORY_TRENDS = "memory-trends";
+  /** Current bursts, recycling period and acquire-failure state per target (query API). */
+  public static final String CONNECTION_PATTERNS = "connection-patterns";
+
+  /** The connection detectors' checkpointed baselines and fleet per target (internal). */
+  public static final String CONNECTION_DETECTOR_STATE = "connection-detector-state";
 }

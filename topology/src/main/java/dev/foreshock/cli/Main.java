@@ -40,7 +40,9 @@ public final class Main implements Runnable {
   static final List<Supplier<Object>> COMMANDS = List.of(
       BacktestCommand::new,
       SimulateCommand::new,
-      EvaluateCommand::new);
+      EvaluateCommand::new,
+      RunCommand::new,
+      ProduceCommand::new);
 
   private final Map<String, String> environment;
 
