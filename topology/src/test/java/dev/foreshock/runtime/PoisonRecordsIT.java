@@ -133,6 +133,9 @@ class PoisonRecordsIT {
       assertThat(rise.getSeverity()).isEqualTo(Severity.CRITICAL);
       assertThat(rise.getTs()).isEqualTo(first(reference, "MEMORY_RAPID_RISE").getTs());
       assertThat(candidates.stream().map(ItSupport::describe)).doesNotHaveDuplicates();
+      assertThat(candidates.stream().filter(c -> c.getStatus() != dev.foreshock.avro.CandidateStatus.UPDATED)
+          .map(c -> c.getId() + " " + c.getStatus())).as("each episode opened once and resolved at most once")
+          .doesNotHaveDuplicates();
     }
   }
 
