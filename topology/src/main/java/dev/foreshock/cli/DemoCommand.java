@@ -139,12 +139,15 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The seed incidents and the quiet baseline one after the other in event time, an hour apart,
+   * The seed incidents and the quiet baseline one after the other in event time, a minute apart
+   * (services that appear in two scenarios do not look silent in between),
    * the last ending a day before {@code now}: old enough that no wall-clock silence check takes the
    * replay for live telemetry that stopped, recent enough to look like last week's.
    */
   static List<SimulatedScenario> timeline(long seed, Instant now) {
-    List<String> names = List.of("slow-leak", "sync-recycling", "pool-stall", "rapid-rise", "quiet-baseline");
+    // the three incidents of minutes and hours first, so that their candidates show within the first
+    // minute; the three-week leak (most of the records) last
+    List<String> names = List.of("sync-recycling", "pool-stall", "rapid-rise", "quiet-baseline", "slow-leak");
     List<SimulatedScenario> generated = new ArrayList<>();
     for (String name : names) {
       generated.add(Scenarios.generate(name, seed));
@@ -154,7 +157,7 @@ final class DemoCommand implements Callable<Integer> {
     for (int i = generated.size() - 1; i >= 0; i--) {
       SimulatedScenario s = generated.get(i).shiftedToEndAt(Instant.ofEpochMilli(end));
       placed.add(0, s);
-      end = s.startMs() - Duration.ofHours(1).toMillis();
+      end = s.startMs() - Duration.ofMinutes(1).toMillis();
     }
     return placed;
   }
