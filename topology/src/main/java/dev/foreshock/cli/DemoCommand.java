@@ -56,7 +56,7 @@ import picocli.CommandLine.Model.CommandSpec;
             + "appears. Ctrl-C stops everything.",
         "The demo keeps its data in a fresh directory under --data-dir (default ./foreshock-data/demo), "
             + "removed at the next demo."},
-    footer = {"", "Exit status: 0 stopped on request; 2 bad usage; 1 any other failure (a port in use, ...)."})
+    footer = {"", "Exit status: 2 bad usage; 1 any failure (a port in use, ...); after Ctrl-C or SIGTERM the JVM exits with 130 or 143 once everything has stopped."})
 final class DemoCommand implements Callable<Integer> {
 
   private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm", Locale.ROOT)
