@@ -42,7 +42,8 @@ public final class Main implements Runnable {
       SimulateCommand::new,
       EvaluateCommand::new,
       RunCommand::new,
-      ProduceCommand::new);
+      ProduceCommand::new,
+      DemoCommand::new);
 
   private final Map<String, String> environment;
 
