@@ -13,6 +13,8 @@ import dev.foreshock.metrics.PipelineMetrics;
 import java.time.Clock;
 import java.util.Properties;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TopologyConfig;
 import org.apache.kafka.streams.Topology;
 
 /**
@@ -37,9 +39,12 @@ public final class ForeshockTopology {
     this.clock = clock;
   }
 
-  /** Builds the topology; {@code props} are the streams properties, so that optimizations apply. */
+  /**
+   * Builds the topology; {@code props} are the streams properties, so that optimizations and
+   * topology-level settings (e.g. {@code dsl.store.suppliers.class}) apply.
+   */
   public Topology build(Properties props) {
-    StreamsBuilder builder = new StreamsBuilder();
+    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
     Telemetry telemetry = new Ingest(settings.ingest(), topics, metrics, clock).addTo(builder);
 
     Signals signals = new Signals();

@@ -17,6 +17,18 @@ public final class StoreNames {
   /** Open episodes of every candidate and incident, by type|subject: ids, state, last emitted figures. */
   public static final String CANDIDATE_EPISODES = "candidate-episodes";
 
+  /** Dependencies learned from connection events, by from + U+001F + to: last seen (event time). */
+  public static final String LEARNED_DEPENDENCIES = "learned-dependencies";
+
+  /** Change events by target (window store with duplicates, retention correlation.changes.retention). */
+  public static final String CHANGE_HISTORY = "change-history";
+
+  /**
+   * For the query API: by candidate id, the current record and its recent history
+   * ({@code CandidateHistory}, JSON); open candidates and those resolved within
+   * correlation.history.retention. All on partition 0 (the single correlation task).
+   */
+  public static final String CANDIDATE_HISTORY = "candidate-history";
   /** Memory detectors' working state per resource (windows, horizon rings, signal state). */
   public static final String MEMORY_SERIES = "memory-series";
 
@@ -44,19 +56,6 @@ public final class StoreNames {
    * value = {@code detect.gaps.SourceCadence}).
    */
   public static final String GAP_SOURCES = "gap-sources";
-
-  /** Dependencies learned from connection events, by from + U+001F + to: last seen (event time). */
-  public static final String LEARNED_DEPENDENCIES = "learned-dependencies";
-
-  /** Change events by target (window store with duplicates, retention correlation.changes.retention). */
-  public static final String CHANGE_HISTORY = "change-history";
-
-  /**
-   * For the query API: by candidate id, the current record and its recent history
-   * ({@code CandidateHistory}, JSON); open candidates and those resolved within
-   * correlation.history.retention. All on partition 0 (the single correlation task).
-   */
-  public static final String CANDIDATE_HISTORY = "candidate-history";
 
   /** Connection figures per target and 5 s window (window store; query API: /connections/{target}). */
   public static final String CONNECTION_WINDOWS = "connection-windows";

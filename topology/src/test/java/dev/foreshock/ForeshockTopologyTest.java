@@ -2,27 +2,16 @@ package dev.foreshock;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.foreshock.avro.CandidateType;
-import dev.foreshock.avro.Severity;
 import dev.foreshock.config.ForeshockSettings;
-import dev.foreshock.correlate.Correlation;
-import dev.foreshock.detect.CandidateSignal;
-import dev.foreshock.detect.Signals;
-import dev.foreshock.ingest.Ingest;
-import dev.foreshock.ingest.Telemetry;
 import dev.foreshock.metrics.PipelineMetrics;
 import dev.foreshock.serde.AvroSerdes;
 import dev.foreshock.serde.InMemorySchemaRegistry;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.Map;
 import java.util.Properties;
 import java.util.regex.Pattern;
-import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.kstream.KStream;
-import org.apache.kafka.streams.kstream.Named;
 import org.junit.jupiter.api.Test;
 
 /** Every processor, store and repartition topic has an explicit name, so that adding a step renames nothing. */
@@ -39,26 +28,8 @@ class ForeshockTopologyTest {
     String description = new ForeshockTopology(ForeshockSettings.defaults(), topics, metrics, CLOCK)
         .build(props()).describe().toString();
 
-    assertThat(description).contains("read-requests", "dead-letter-memory", "accept-connections");
-    assertThat(GENERATED.matcher(description).find())
-        .as("generated names in%n%s", description).isFalse();
-  }
-
-  @Test
-  void shouldHoldNoGeneratedNameWhenCorrelationReceivesSignals() {
-    // The detectors may not emit yet: feed correlation a signal stream of its own.
-    StreamsBuilder builder = new StreamsBuilder();
-    Telemetry telemetry = new Ingest(ForeshockSettings.defaults().ingest(), topics, metrics, CLOCK).addTo(builder);
-    KStream<String, CandidateSignal> signals = telemetry.requests().mapValues(r -> CandidateSignal.active(
-        CandidateType.ERROR_RATE_SPIKE, r.getService(), Severity.WARNING, r.getTs(), r.getTs(), r.getTs(), "",
-        Map.of(), r.getTs()), Named.as("test-signals"));
-    Signals all = new Signals();
-    all.add(signals);
-    new Correlation(ForeshockSettings.defaults().correlation(), topics, metrics).addTo(builder, telemetry, all);
-
-    String description = builder.build(props()).describe().toString();
-
-    assertThat(description).contains("candidate-signals", "candidate-lifecycle", StoreNames.CANDIDATE_EPISODES);
+    assertThat(description).contains("read-requests", "dead-letter-memory", "accept-connections",
+        "candidate-signals", StoreNames.CANDIDATE_EPISODES);
     assertThat(GENERATED.matcher(description).find())
         .as("generated names in%n%s", description).isFalse();
   }

@@ -5,6 +5,11 @@ import dev.foreshock.backtest.Backtest;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.config.SettingsSource;
 import dev.foreshock.json.JsonLines;
+import dev.foreshock.score.Labels;
+import dev.foreshock.score.LabelsException;
+import dev.foreshock.score.LabelsFile;
+import dev.foreshock.score.Scorecard;
+import dev.foreshock.score.ScorecardPrinter;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -14,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
@@ -25,9 +32,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /**
- * {@code foreshock backtest --input F.jsonl [--output F.jsonl]}: the real topology, offline, over
- * a file; candidates as JSON lines on stdout or in {@code --output}; problems, progress and a
- * summary on stderr.
+ * {@code foreshock backtest --input F.jsonl [--output F.jsonl] [--labels F.json [--json]]}: the
+ * real topology, offline, over a file; candidates as JSON lines on stdout or in {@code --output};
+ * problems, progress, a summary and the scorecard on stderr (the JSON scorecard on stdout when the
+ * candidates went to {@code --output}).
  */
 @Command(
     name = "backtest",
@@ -56,8 +64,12 @@ final class BacktestCommand implements Callable<Integer> {
       description = "Where to write the candidates (default: stdout).")
   private Path output;
 
-  // The scorecard (contract section 4) plugs in here: --labels FILE.json (and --json for a
-  // machine-readable scorecard), scored by the score package over the candidates collected below.
+  @Option(names = "--labels", paramLabel = "FILE.json",
+      description = "Scenario labels (contract section 4): print the scorecard on stderr after the run.")
+  private Path labelsFile;
+
+  @Option(names = "--json", description = "With --labels: the scorecard as JSON instead of a table.")
+  private boolean json;
 
   @Override
   public Integer call() throws IOException {
@@ -69,9 +81,18 @@ final class BacktestCommand implements Callable<Integer> {
     if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
       throw new UsageException(input + ": " + (Files.exists(input) ? "not a readable file" : "no such file"));
     }
+    Labels labels = null;
+    if (labelsFile != null) {
+      try {
+        labels = LabelsFile.read(labelsFile);
+      } catch (LabelsException e) {
+        throw new UsageException(e.getMessage());
+      }
+    }
     Backtest.Result result;
+    List<IncidentCandidate> candidates = new ArrayList<>();
     try (Writer out = openOutput()) {
-      Listener listener = new Listener(out, err);
+      Listener listener = new Listener(out, err, labels == null ? null : candidates);
       try {
         result = new Backtest(settings, Clock.systemUTC()).run(input, listener);
       } catch (IOException e) {
@@ -82,6 +103,13 @@ final class BacktestCommand implements Callable<Integer> {
       }
     }
     err.println(summary(result));
+    if (labels != null) {
+      List<Scorecard.FileScore> card = List.of(Scorecard.score(input.getFileName().toString(), labels, candidates));
+      // stdout carries the candidates unless they went to --output
+      PrintWriter to = output != null && json ? spec.commandLine().getOut() : err;
+      to.println(json ? ScorecardPrinter.json(card) : ScorecardPrinter.text(card));
+      to.flush();
+    }
     long rejected = result.rejected() + result.deadLetters();
     if (rejected > 0) {
       err.println(input + ": " + rejected + " line" + (rejected == 1 ? " was" : "s were")
@@ -126,10 +154,10 @@ final class BacktestCommand implements Callable<Integer> {
         .collect(Collectors.joining(", ", " (", ")"));
     return String.format(Locale.ROOT,
         "summary: %s: %d lines, %d records, %d rejected%s, %d candidates%s; %.2f s, %.0f events/s "
-            + "(%.0f events per CPU second)",
+            + "(CPU: topology %.2f s, reader %.2f s)",
         input, r.lines(), r.records(), r.rejected(),
         r.deadLetters() == 0 ? "" : ", " + r.deadLetters() + " dead letters",
-        r.candidates(), byType, r.elapsed().toNanos() / 1e9, r.eventsPerSecond(), r.eventsPerCpuSecond());
+        r.candidates(), byType, r.elapsed().toNanos() / 1e9, r.eventsPerSecond(), r.cpu().toNanos() / 1e9, r.readerCpu().toNanos() / 1e9);
   }
 
   /** Writes candidates and problems as they come, and a progress line every 2 s. */
@@ -137,16 +165,21 @@ final class BacktestCommand implements Callable<Integer> {
     private final JsonLines json = new JsonLines();
     private final Writer out;
     private final PrintWriter err;
+    private final List<IncidentCandidate> collected;
     private final long started = System.nanoTime();
     private long lastProgress = started;
 
-    Listener(Writer out, PrintWriter err) {
+    Listener(Writer out, PrintWriter err, List<IncidentCandidate> collected) {
       this.out = out;
       this.err = err;
+      this.collected = collected;
     }
 
     @Override
     public void candidate(IncidentCandidate candidate) {
+      if (collected != null) {
+        collected.add(candidate);
+      }
       try {
         out.write(json.format(candidate));
         out.write('\n');

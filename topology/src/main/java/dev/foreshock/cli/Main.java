@@ -34,13 +34,16 @@ public final class Main implements Runnable {
 
   /**
    * The subcommands, in the order {@code --help} lists them. Register a command here only when it
-   * works end to end ({@code run}, {@code produce}, {@code simulate}, {@code demo}, {@code bench}
-   * are added by their own branches).
+   * works end to end ({@code run}, {@code produce}, {@code demo}, {@code bench} are added by their
+   * own branches).
    */
   static final List<Supplier<Object>> COMMANDS = List.of(
       BacktestCommand::new,
+      SimulateCommand::new,
+      EvaluateCommand::new,
       RunCommand::new,
-      ProduceCommand::new);
+      ProduceCommand::new,
+      DemoCommand::new);
 
   private final Map<String, String> environment;
 
@@ -90,6 +93,8 @@ public final class Main implements Runnable {
     for (Supplier<Object> command : COMMANDS) {
       cli.addSubcommand(command.get());
     }
+    // --version on every command answers the same, whatever the command declares.
+    cli.getSubcommands().values().forEach(sub -> sub.getCommandSpec().versionProvider(new Version()));
     cli.setExecutionExceptionHandler(new Failures());
     cli.setCaseInsensitiveEnumValuesAllowed(true);
     return cli;

@@ -39,7 +39,7 @@ import picocli.CommandLine.Model.CommandSpec;
         "Creates the topics that are missing and checks the ones that exist. Stops cleanly on Ctrl-C or SIGTERM."},
     footer = {"", "Kafka client properties (SASL, SSL, ...) pass through from KAFKA_* environment variables "
         + "(KAFKA_SASL_MECHANISM=PLAIN) and kafka.-prefixed keys in --config or --set (kafka.security.protocol=SASL_SSL).",
-        "Exit status: 0 stopped on request; 2 bad usage or settings; 1 any other failure."})
+        "Exit status: 1 the streams application stopped after an error; 2 bad usage or settings; after Ctrl-C or SIGTERM the JVM exits with 130 or 143 once everything has stopped."})
 final class RunCommand implements Callable<Integer> {
 
   @ParentCommand private Main main;
@@ -122,6 +122,7 @@ final class RunCommand implements Callable<Integer> {
     out.println("  Kafka broker     " + s.bootstrapServers());
     out.println("  schema registry  " + runtime.registryUrl());
     out.println("  query API        http://" + s.queryHost() + ":" + s.queryPort());
+    out.println("  dashboard        http://" + s.queryHost() + ":" + s.queryPort() + "/");
     out.println("  data             " + s.dataDir() + (runtime.embedded() ? "" : " (streams state in " + s.stateDir() + ")"));
     out.println("Press Ctrl-C to stop.");
     out.flush();

@@ -26,7 +26,7 @@ final class SettingsOptions {
       description = "Settings from a properties file (key = value, e.g. connections.window = 10s).")
   Path config;
 
-  @Option(names = "--set", paramLabel = "KEY=VALUE", mapFallbackValue = "",
+  @Option(names = "--set", paramLabel = "KEY=VALUE",
       description = "One setting, e.g. --set memory.horizon=72h; repeatable; wins over FORESHOCK_* "
           + "environment variables and --config.")
   Map<String, String> set = new LinkedHashMap<>();

@@ -22,6 +22,7 @@ import org.apache.kafka.common.Uuid;
 import org.apache.kafka.common.network.ListenerName;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.server.common.MetadataVersion;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +82,8 @@ public final class EmbeddedKafka implements AutoCloseable {
           .setNumControllerNodes(1)
           .setBaseDirectory(directory)
           .setClusterId(clusterId)
+          // what a released broker runs, not the test kit's default of the newest unreleased version
+          .setBootstrapMetadataVersion(MetadataVersion.latestProduction())
           .build();
       KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(nodes).setDeleteOnClose(false);
       brokerConfig(nodes, host, port).forEach(builder::setConfigProp);
@@ -144,6 +147,8 @@ public final class EmbeddedKafka implements AutoCloseable {
         Map.entry("group.initial.rebalance.delay.ms", "0"),
         // topics are created with the right partition counts and policies, never by accident
         Map.entry("auto.create.topics.enable", "false"),
+        Map.entry("unstable.api.versions.enable", "false"),
+        Map.entry("unstable.feature.versions.enable", "false"),
         Map.entry("log.flush.interval.messages", Long.toString(Long.MAX_VALUE)),
         Map.entry("log.cleaner.dedupe.buffer.size", Integer.toString(4 * 1024 * 1024)));
   }

@@ -66,6 +66,9 @@ public final class TelemetryFileReader {
       String line;
       while ((line = in.readLine()) != null) {
         lineNo++;
+        if (lineNo == 1 && line.startsWith("\uFEFF")) {
+          line = line.substring(1); // a byte-order mark, as some editors write
+        }
         if (lineNo % PROGRESS_EVERY_LINES == 0) {
           progress.update(lineNo, bytes.count);
         }

@@ -34,6 +34,9 @@ public final class QueryApi {
     new MemoryEndpoints(state, server).addTo(server);
     new ConnectionEndpoints(state, server, limits).addTo(server);
     new ErrorEndpoints(state, server, limits).addTo(server);
+    // the analysts' dashboard: its page and assets (/, /assets/...) and the JSON only it needs
+    new DashboardEndpoints(state, server, limits).addTo(server);
+    new DashboardAssets().addTo(server);
     return server;
   }
 

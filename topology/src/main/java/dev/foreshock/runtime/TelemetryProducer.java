@@ -105,6 +105,34 @@ public final class TelemetryProducer implements AutoCloseable {
     return new Result(acked.get(), summary.rejected(), Duration.ofNanos(System.nanoTime() - start));
   }
 
+  /**
+   * Sends {@code records} (already valid, e.g. generated) as fast as possible, in order.
+   *
+   * @throws org.apache.kafka.common.KafkaException if a record cannot be sent (the first error)
+   */
+  public long publish(Iterable<? extends SpecificRecord> records) {
+    AtomicReference<Exception> failure = new AtomicReference<>();
+    long sent = 0;
+    for (SpecificRecord record : records) {
+      if (failure.get() != null) {
+        break;
+      }
+      TelemetryRouting route = TelemetryRouting.of(record);
+      producer.send(new ProducerRecord<>(route.topic(), null, route.timestamp(), route.key(), record), (meta, e) -> {
+        if (e != null) {
+          failure.compareAndSet(null, e);
+        }
+      });
+      sent++;
+    }
+    producer.flush();
+    if (failure.get() != null) {
+      throw new org.apache.kafka.common.KafkaException("cannot send telemetry: " + failure.get().getMessage(),
+          failure.get());
+    }
+    return sent;
+  }
+
   @Override
   public void close() {
     producer.close(Duration.ofSeconds(30));

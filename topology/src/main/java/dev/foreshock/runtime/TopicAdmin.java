@@ -34,7 +34,11 @@ import org.slf4j.LoggerFactory;
  *       co-partitioned. A missing telemetry topic is created with the count of the existing
  *       ones, else with {@code topics.partitions}.
  *   <li>{@code telemetry.dependencies} and {@code foreshock.incident-candidates} are compacted
- *       (latest value per key); the other topics are deleted by time.
+ *       (latest value per key); the other topics are deleted by time. The candidates topic keeps
+ *       every status change of a candidate for {@link #CANDIDATE_HISTORY} (arrival time) before
+ *       compaction may drop all but the latest: a reader up to a day behind sees OPEN, UPDATED and
+ *       RESOLVED; a later one sees the current state of each candidate. Its records carry event
+ *       times, possibly weeks old in a replay, hence LogAppendTime there too.
  *   <li>Telemetry and dead letters are created with {@code message.timestamp.type=LogAppendTime}:
  *       time-based retention then counts from when a record reached the broker, not from its
  *       event time, so a replay of a weeks-old file is not deleted before it is processed (the
@@ -51,6 +55,12 @@ public final class TopicAdmin {
 
   private static final Logger log = LoggerFactory.getLogger(TopicAdmin.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  /**
+   * How long every OPEN, UPDATED and RESOLVED record of a candidate stays on the compacted
+   * candidates topic before compaction may keep only the latest per id.
+   */
+  public static final Duration CANDIDATE_HISTORY = Duration.ofDays(1);
 
   /** A topic as Foreshock wants it. */
   public record TopicSpec(String name, int partitions, boolean compacted, Map<String, String> configs) {}
@@ -85,8 +95,10 @@ public final class TopicAdmin {
       boolean compacted = topic.equals(Topics.DEPENDENCIES);
       specs.add(new TopicSpec(topic, telemetryPartitions, compacted, telemetryConfigs(compacted)));
     }
-    specs.add(new TopicSpec(Topics.CANDIDATES, partitions, true,
-        Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT)));
+    specs.add(new TopicSpec(Topics.CANDIDATES, partitions, true, Map.of(
+        TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+        TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG, "LogAppendTime",
+        TopicConfig.MIN_COMPACTION_LAG_MS_CONFIG, Long.toString(CANDIDATE_HISTORY.toMillis()))));
     specs.add(new TopicSpec(Topics.DLQ, partitions, false, telemetryConfigs(false)));
     return specs;
   }
@@ -194,6 +206,12 @@ public final class TopicAdmin {
         && !policies.contains(TopicConfig.CLEANUP_POLICY_DELETE)) {
       warnings.add(spec.name() + " is compacted (cleanup.policy=" + policy + "): records with the same key will be"
           + " lost before they are processed if the application lags");
+    }
+    if (spec.name().equals(Topics.CANDIDATES)
+        && value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).orElse("CreateTime").equals("CreateTime")) {
+      warnings.add(spec.name() + " has message.timestamp.type=CreateTime: candidates carry event times, so"
+          + " compaction may drop their OPEN and UPDATED records at once in a replay of old data;"
+          + " use LogAppendTime and min.compaction.lag.ms");
     }
     if (Topics.TELEMETRY.contains(spec.name()) && !spec.compacted()) {
       String type = value(config, TopicConfig.MESSAGE_TIMESTAMP_TYPE_CONFIG).orElse("CreateTime");

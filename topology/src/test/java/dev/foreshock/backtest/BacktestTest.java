@@ -88,6 +88,21 @@ class BacktestTest {
   }
 
   @Test
+  void shouldReadFirstLineWhenFileStartsWithByteOrderMark() throws IOException {
+    Path file = dir.resolve("bom.jsonl");
+    Random random = new Random(13);
+    Files.write(file, List.of("\uFEFF" + new JsonLines().format(telemetry(random, BASE)),
+        new JsonLines().format(telemetry(random, BASE.plusSeconds(1)))));
+    List<String> problems = new ArrayList<>();
+
+    Backtest.Result result = new Backtest(ForeshockSettings.defaults(), clockAfter(60))
+        .run(file, listener(problems, new ArrayList<>(), new ArrayList<>()));
+
+    assertThat(problems).isEmpty();
+    assertThat(result.records()).isEqualTo(2);
+  }
+
+  @Test
   void shouldTellProgressUpToTheWholeFileWhenFileIsLong() throws IOException {
     Random random = new Random(3);
     Path file = dir.resolve("long.jsonl");

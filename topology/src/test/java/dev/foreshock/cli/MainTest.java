@@ -72,6 +72,30 @@ class MainTest {
   }
 
   @Test
+  void shouldPrintScorecardWithDelayWhenLabelsAreGiven() {
+    Run run = run(Map.of(), "backtest", "--input", EXAMPLES.resolve("redis-queue-deploy.jsonl").toString(),
+        "--labels", EXAMPLES.resolve("redis-queue-deploy.labels.json").toString(), "--json",
+        "--output", dir.resolve("candidates.jsonl").toString());
+
+    assertThat(run.status()).as(run.err()).isZero();
+    // the search-api spike starts with the interval ending 01:07:20; its window is judged 40 s later
+    assertThat(run.out()).contains("\"met\":1").contains("\"missed\":0").contains("\"falseAlarms\":0")
+        .contains("\"medianDelayMs\":40000");
+  }
+
+  @Test
+  void shouldExitTwoNamingTheFileWhenLabelsAreMalformed() throws IOException {
+    Path labels = dir.resolve("labels.json");
+    Files.writeString(labels, "{\"expect\": [ {\"type\": 3} ]}");
+
+    Run run = run(Map.of(), "backtest", "--input", EXAMPLES.resolve("bad-lines.jsonl").toString(),
+        "--labels", labels.toString());
+
+    assertThat(run.status()).isEqualTo(2);
+    assertThat(run.err()).contains(labels.toString());
+  }
+
+  @Test
   void shouldExitTwoNamingTheFileWhenInputDoesNotExist() {
     Path missing = dir.resolve("nope.jsonl");
 
@@ -86,6 +110,7 @@ class MainTest {
     Run noInput = run(Map.of(), "backtest");
     Run unknown = run(Map.of(), "backtest", "--input", "x.jsonl", "--frobnicate");
     Run noCommand = run(Map.of());
+    Run setWithoutValue = run(Map.of(), "backtest", "--input", "x.jsonl", "--set", "ingest.max.name.length");
 
     assertThat(noInput.status()).isEqualTo(2);
     assertThat(noInput.err()).contains("Missing required option: '--input=FILE.jsonl'").contains("Usage:");
@@ -93,6 +118,8 @@ class MainTest {
     assertThat(unknown.err()).contains("Unknown option: '--frobnicate'");
     assertThat(noCommand.status()).isEqualTo(2);
     assertThat(noCommand.err()).contains("Missing command");
+    assertThat(setWithoutValue.status()).isEqualTo(2);
+    assertThat(setWithoutValue.err()).contains("should be in KEY=VALUE format");
   }
 
   @Test

@@ -205,6 +205,8 @@ class IncidentGroupingTest {
     assertThat(incident.getTs()).isLessThanOrEqualTo(errors.plus(Duration.ofMinutes(5)).toEpochMilli());
     assertThat(incident.getProbableCauses().get(0))
         .isEqualTo("2023-01-17T16:01:00Z MAINTENANCE postgres-main: backup snapshot");
+    assertThat(incident.getSummary()).startsWith("postgres-main: 2 related candidates overlap (")
+        .endsWith("Probable cause: 2023-01-17T16:01:00Z MAINTENANCE postgres-main: backup snapshot");
     IncidentCandidate last = last(out, incident.getId());
     assertThat(last.getStatus()).isEqualTo(RESOLVED);
     assertThat(last.getRelated()).containsExactlyInAnyOrder(
@@ -298,6 +300,50 @@ class IncidentGroupingTest {
     assertThat(superseded.getRelated()).contains(second);
     assertThat(incidents.stream().filter(c -> c.getId().equals(second)).reduce((a, b) -> b).orElseThrow().getRelated())
         .hasSize(3);
+  }
+
+  @Test
+  void shouldRaiseTheIncidentSeverityAtOnceWhenAMemberEscalates() {
+    Instant t0 = Instant.parse("2025-10-04T10:00:00Z");
+    Scenario s = start(t0.plus(Duration.ofDays(1)), 1006);
+    s.declare(t0, "feed-api", "kafka-main");
+    s.stretch(CONNECTION_FAILURES, "kafka-main", t0, t0.plus(Duration.ofMinutes(10)), Duration.ofSeconds(10),
+        t -> WARNING, t -> Map.of("failures", s.noisy(30, 0.2), "instances", 5.0, "baseline", 0.2), t0);
+    Instant critical = t0.plusSeconds(200);
+    s.stretch(ERROR_RATE_SPIKE, "feed-api", t0.plusSeconds(30), t0.plus(Duration.ofMinutes(10)), Duration.ofSeconds(30),
+        t -> t.isBefore(critical) ? WARNING : CRITICAL, t -> Map.of("errorRatio", s.noisy(0.2, 0.1)), t0);
+    s.play();
+
+    List<IncidentCandidate> incident = harness.drain().stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incident).extracting(IncidentCandidate::getSeverity).startsWith(WARNING, CRITICAL);
+    assertThat(incident.get(0).getTs()).isLessThan(critical.toEpochMilli());
+    assertThat(incident.get(1).getTs()).isBetween(critical.toEpochMilli(), critical.plusSeconds(33).toEpochMilli());
+    assertThat(incident).extracting(IncidentCandidate::getId).containsOnly(incident.get(0).getId());
+  }
+
+  @Test
+  void shouldGroupASilentInstanceWithItsServiceThroughLearnedMembership() {
+    Instant t0 = Instant.parse("2025-10-05T10:00:00Z");
+    Scenario s = start(t0.plus(Duration.ofDays(1)), 1007);
+    s.connections("frontend-api", 4, "postgres-main", t0.minus(Duration.ofMinutes(30)), t0.plus(Duration.ofMinutes(20)),
+        Duration.ofMinutes(1), ConnectionEventKind.OPENED);
+    s.connections("jobs", 2, "postgres-main", t0.minus(Duration.ofMinutes(30)), t0.plus(Duration.ofMinutes(20)),
+        Duration.ofMinutes(1), ConnectionEventKind.OPENED);
+    s.stretch(ERROR_RATE_SPIKE, "frontend-api", t0, t0.plus(Duration.ofMinutes(15)), Duration.ofSeconds(30),
+        t -> WARNING, t -> Map.of("errorRatio", s.noisy(0.1, 0.1)), t0);
+    s.stretch(TELEMETRY_GAP, "frontend-api-3", t0.plusSeconds(60), t0.plus(Duration.ofMinutes(15)),
+        Duration.ofMinutes(1), t -> WARNING, t -> Map.of("expectedIntervalSeconds", 10.0, "silentSeconds", 60.0), t0);
+    // an instance of another service goes silent too: not part of frontend-api, not folded in
+    s.stretch(TELEMETRY_GAP, "jobs-1", t0.plusSeconds(90), t0.plus(Duration.ofMinutes(15)),
+        Duration.ofMinutes(1), t -> WARNING, t -> Map.of("expectedIntervalSeconds", 10.0, "silentSeconds", 60.0), t0);
+    s.play();
+
+    List<IncidentCandidate> out = harness.drain();
+    IncidentCandidate incident = first(out, INCIDENT);
+    assertThat(incident.getSubject()).isEqualTo("frontend-api");
+    assertThat(last(out, incident.getId()).getRelated()).containsExactlyInAnyOrder(
+        idOf(out, ERROR_RATE_SPIKE, "frontend-api"), idOf(out, TELEMETRY_GAP, "frontend-api-3"));
+    assertThat(last(out, idOf(out, TELEMETRY_GAP, "jobs-1")).getRelated()).isEmpty();
   }
 
   static IncidentCandidate first(List<IncidentCandidate> out, CandidateType type) {

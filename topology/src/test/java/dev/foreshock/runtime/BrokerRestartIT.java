@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.foreshock.Topics;
+import dev.foreshock.avro.CandidateStatus;
+import dev.foreshock.avro.CandidateType;
+import dev.foreshock.avro.IncidentCandidate;
+import dev.foreshock.simulate.SimulatedScenario;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.embedded.EmbeddedKafka;
 import dev.foreshock.metrics.PipelineMetrics;
@@ -44,8 +48,10 @@ class BrokerRestartIT {
     Random random = new Random(31337);
     int port = freePort();
     AvroSerdes serdes = new AvroSerdes(ItSupport.contractRegistry());
-    List<SpecificRecord> good = FleetTelemetry.quiet(random, BASE, Duration.ofMinutes(10), 3 + random.nextInt(3));
-    int half = good.size() / 2;
+    SimulatedScenario scenario = ItSupport.rapidRise();
+    List<SpecificRecord> good = scenario.records();
+    // the broker stops after the rise and the spikes have begun, before they resolve
+    int half = good.size() * 3 / 5;
     String appId = "broker-restart-" + random.nextInt(1_000_000);
     Map<Position, Poison> expected = new HashMap<>();
     PipelineMetrics metrics = PipelineMetrics.inMemory();
@@ -83,8 +89,19 @@ class BrokerRestartIT {
       assertThat(origins).as("dead letters from before and after the broker restart, each once")
           .doesNotHaveDuplicates()
           .containsExactlyInAnyOrderElementsOf(expected.keySet());
-      // DETECTORS: once detectors emit, the candidates expected from a scenario spanning the
-      // restart must appear here (read_committed), each once.
+      List<IncidentCandidate> reference = ItSupport.offlineCandidates(scenario, stateDir.resolve("offline"));
+      List<IncidentCandidate> candidates = await("the candidates of the rapid-rise incident, across the restart")
+          .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> ItSupport.candidates(bootstrap, serdes),
+              c -> ItSupport.opened(c).containsAll(ItSupport.opened(reference)));
+      assertThat(ItSupport.opened(candidates)).contains("MEMORY_RAPID_RISE redis-queue");
+      assertThat(candidates.stream().map(ItSupport::describe)).doesNotHaveDuplicates();
+      assertThat(candidates.stream().filter(c -> c.getStatus() != dev.foreshock.avro.CandidateStatus.UPDATED)
+          .map(c -> c.getId() + " " + c.getStatus())).as("each episode opened once and resolved at most once")
+          .doesNotHaveDuplicates();
+      // resolutions come from records produced after the restart
+      assertThat(candidates).anyMatch(c -> c.getStatus() == CandidateStatus.RESOLVED
+          && c.getType() == CandidateType.MEMORY_RAPID_RISE);
     } finally {
       if (app != null) {
         app.close();

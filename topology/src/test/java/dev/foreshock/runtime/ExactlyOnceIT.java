@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.foreshock.Topics;
+import dev.foreshock.avro.IncidentCandidate;
+import dev.foreshock.simulate.SimulatedScenario;
 import dev.foreshock.embedded.EmbeddedKafka;
 import dev.foreshock.runtime.ItSupport.Position;
 import dev.foreshock.runtime.PoisonRecords.Poison;
@@ -58,7 +60,8 @@ class ExactlyOnceIT {
   void shouldWriteEveryOutputExactlyOnceWhenKilledMidStreamAndRestarted(@TempDir Path stateDir) throws Exception {
     Random random = new Random(9001);
     AvroSerdes serdes = new AvroSerdes(ItSupport.contractRegistry());
-    List<SpecificRecord> good = FleetTelemetry.quiet(random, BASE, Duration.ofMinutes(30), 6 + random.nextInt(4));
+    SimulatedScenario scenario = ItSupport.rapidRise();
+    List<SpecificRecord> good = scenario.records();
     List<Poison> poisons = new ArrayList<>();
     while (poisons.size() * 40 < good.size()) {
       poisons.addAll(PoisonRecords.all(serdes, random, BASE.plusSeconds(poisons.size())));
@@ -119,9 +122,18 @@ class ExactlyOnceIT {
         assertThat(ItSupport.header(r, "foreshock.dlq.reason")).isEqualTo(expected.get(origin).reason());
       }
 
-      // DETECTORS: once detectors emit candidates for a scenario produced here, enable:
-      // List<ConsumerRecord<byte[], byte[]>> candidates = ItSupport.readCommitted(bootstrap, Topics.CANDIDATES);
-      // assertThat(candidates.stream().map(c -> new String(c.key()) + "/" + status(c))).doesNotHaveDuplicates();
+
+      // the seed incident's candidates: those of the same records offline, each written once
+      List<IncidentCandidate> reference = ItSupport.offlineCandidates(scenario, stateDir.resolve("offline"));
+      List<IncidentCandidate> candidates = await("the candidates of the rapid-rise incident")
+          .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+          .until(() -> ItSupport.candidates(bootstrap, serdes),
+              c -> ItSupport.opened(c).containsAll(ItSupport.opened(reference)));
+      assertThat(ItSupport.opened(candidates)).contains("MEMORY_RAPID_RISE redis-queue", "ERROR_RATE_SPIKE search-api");
+      assertThat(candidates.stream().map(ItSupport::describe)).as("candidates (read_committed)").doesNotHaveDuplicates();
+      assertThat(candidates.stream().filter(c -> c.getStatus() != dev.foreshock.avro.CandidateStatus.UPDATED)
+          .map(c -> c.getId() + " " + c.getStatus())).as("each episode opened once and resolved at most once")
+          .doesNotHaveDuplicates();
     } finally {
       second.destroy();
       second.waitFor(60, TimeUnit.SECONDS);

@@ -172,4 +172,39 @@ final class ItSupport {
       return false;
     }
   }
+
+  /** The rapid-rise seed incident (report 000): memory rise on redis-queue, error spikes on its dependants. */
+  static dev.foreshock.simulate.SimulatedScenario rapidRise() {
+    return dev.foreshock.simulate.Scenarios.generate("rapid-rise", 7);
+  }
+
+  /** What the same topology emits for {@code scenario} offline: the reference for a broker run. */
+  static List<IncidentCandidate> offlineCandidates(dev.foreshock.simulate.SimulatedScenario scenario, Path stateDir) {
+    try (dev.foreshock.backtest.OfflinePipeline pipeline = new dev.foreshock.backtest.OfflinePipeline(
+        dev.foreshock.config.ForeshockSettings.defaults(),
+        java.time.Clock.fixed(java.time.Instant.ofEpochMilli(scenario.endMs()).plusSeconds(3600), java.time.ZoneOffset.UTC),
+        java.time.Instant.ofEpochMilli(scenario.startMs()), stateDir)) {
+      scenario.records().forEach(pipeline::pipe);
+      return pipeline.drainCandidates();
+    }
+  }
+
+  /** The candidates on the candidates topic, as a {@code read_committed} consumer sees them. */
+  static List<IncidentCandidate> candidates(String bootstrap, AvroSerdes serdes) {
+    org.apache.kafka.common.serialization.Deserializer<IncidentCandidate> d =
+        serdes.valueSerde(IncidentCandidate.class).deserializer();
+    return readCommitted(bootstrap, Topics.CANDIDATES).stream().map(r -> d.deserialize(Topics.CANDIDATES, r.value()))
+        .toList();
+  }
+
+  /** One line per candidate a person would tell apart: type, subject, status, severity, time. */
+  static String describe(IncidentCandidate c) {
+    return c.getType() + " " + c.getSubject() + " " + c.getStatus() + " " + c.getSeverity() + " @" + c.getTs();
+  }
+
+  /** The (type, subject) of every OPEN candidate, with repeats: each must appear once. */
+  static List<String> opened(List<IncidentCandidate> candidates) {
+    return candidates.stream().filter(c -> c.getStatus() == dev.foreshock.avro.CandidateStatus.OPEN)
+        .map(c -> c.getType() + " " + c.getSubject()).sorted().toList();
+  }
 }

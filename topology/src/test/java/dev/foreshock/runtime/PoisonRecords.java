@@ -39,6 +39,11 @@ final class PoisonRecords {
             ItSupport.avro(serdes, Topics.REQUESTS,
                 requests(Instant.parse("2199-01-01T00:00:00Z").toEpochMilli(), service, 100, 0)),
             "FUTURE_TIMESTAMP", "ahead of the wall clock"),
+        new Poison("far-future ts on the resource that rises", Topics.MEMORY, "redis-queue",
+            ItSupport.avro(serdes, Topics.MEMORY, MemorySample.newBuilder()
+                .setTs(Instant.parse("2150-06-01T00:00:00Z").toEpochMilli()).setResource("redis-queue")
+                .setUsedBytes(1L << 20).setMaxBytes(1L << 30).build()),
+            "FUTURE_TIMESTAMP", "ahead of the wall clock"),
         new Poison("absurd string length", Topics.REQUESTS, service,
             ItSupport.avro(serdes, Topics.REQUESTS,
                 RequestStats.newBuilder().setTs(t).setService(service).setInstance("x".repeat(100_000))

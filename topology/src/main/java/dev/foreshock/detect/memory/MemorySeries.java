@@ -182,7 +182,11 @@ public final class MemorySeries {
   public String growthSeverity;
   public int growthPass;
   public long growthFailSince;
+  /** Event time of the last fast-growth evaluation that held, or 0. */
+  public long fastGrowthTs;
   public long growthEmittedExhaustionTs;
+  /** Event time of the last growth signal sent (active signals are re-sent so the episode stays fresh). */
+  public long growthEmittedTs;
 
   // rapid-rise signal state
   public boolean rapidActive;
