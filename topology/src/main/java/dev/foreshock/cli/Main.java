@@ -43,7 +43,8 @@ public final class Main implements Runnable {
       EvaluateCommand::new,
       RunCommand::new,
       ProduceCommand::new,
-      DemoCommand::new);
+      DemoCommand::new,
+      QueryCommand::new);
 
   private final Map<String, String> environment;
 
