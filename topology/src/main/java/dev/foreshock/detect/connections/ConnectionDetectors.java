@@ -26,12 +26,14 @@ import org.apache.kafka.streams.state.Stores;
  *       dropped and counted as late ({@code foreshock.late.records{detector=connections}}). Each
  *       window is judged with the one before it: a 10 s span sliding by 5 s, so a burst that
  *       straddles a window boundary is seen whole.
- *   <li><b>Fleet</b>: instances with any event on the target within {@code connections.fleet.expiry} (45 min).
+ *   <li><b>Fleet</b>: instances with any event on the target within {@code connections.fleet.expiry}
+ *       (45 min). For {@code connections.fleet.warmup} (15 min) after a target is first seen the
+ *       fleet is still being discovered, so bursts and periodic recycling stay INFO.
  *   <li><b>Burst</b>: span opens at least {@code burst.min-opens} (10), {@code burst.min-ratio} (3)
  *       × the median and median + {@code burst.threshold-scales} (6) × the robust spread of recent
  *       non-burst spans, from at least {@code burst.min-instances} (3) instances and
  *       {@code burst.min-fleet-fraction} (0.3) of the fleet. INFO below
- *       {@code burst.warning-fleet-fraction} (0.45), CRITICAL from
+ *       {@code burst.warning-fleet-fraction} (0.4), CRITICAL from
  *       {@code burst.critical-fleet-fraction} (0.75). Emitted when the burst ends (one signal
  *       per burst); cleared after {@code burst.clear-after} (40 min) or 2.5 periods without one.
  *   <li><b>Periodic recycling</b>: at least {@code period.min-bursts} (3) bursts on a grid of one

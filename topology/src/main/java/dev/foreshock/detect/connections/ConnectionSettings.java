@@ -16,6 +16,9 @@ import java.time.Duration;
  *     ({@code connections.window.max-instances}, 2000)
  * @param fleetExpiry an instance leaves a target's fleet after this long without any event on it
  *     ({@code connections.fleet.expiry}, 45m; must exceed the longest recycling period)
+ * @param fleetWarmup for this long after a target is first seen its fleet is still being discovered
+ *     (an instance shows up only when its pool changes), so fleet shares are too high: bursts and
+ *     periodic recycling stay INFO ({@code connections.fleet.warmup}, 15m)
  * @param maxFleet cap on a target's fleet ({@code connections.fleet.max-instances}, 5000)
  * @param baselineSpans recent non-burst spans the robust baseline keeps
  *     ({@code connections.baseline.spans}, 360 = 30 min of 5 s)
@@ -28,7 +31,7 @@ import java.time.Duration;
  * @param burstMinRatio opens must be at least this × the median ({@code connections.burst.min-ratio}, 3)
  * @param burstMinFleetFraction share of the fleet opening in the span for a burst (INFO)
  *     ({@code connections.burst.min-fleet-fraction}, 0.3)
- * @param burstWarningFleetFraction fleet share for WARNING ({@code connections.burst.warning-fleet-fraction}, 0.45)
+ * @param burstWarningFleetFraction fleet share for WARNING ({@code connections.burst.warning-fleet-fraction}, 0.4)
  * @param burstCriticalFleetFraction fleet share for CRITICAL ({@code connections.burst.critical-fleet-fraction}, 0.75)
  * @param burstMaxDuration a burst longer than this stops being excluded from the baseline (a level
  *     shift, not a burst) ({@code connections.burst.max-duration}, 60s)
@@ -65,6 +68,7 @@ public record ConnectionSettings(
     Duration grace,
     int maxInstancesPerWindow,
     Duration fleetExpiry,
+    Duration fleetWarmup,
     int maxFleet,
     int baselineSpans,
     int baselineMinSpans,
@@ -132,6 +136,7 @@ public record ConnectionSettings(
         s.duration("connections.grace", Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(5)),
         s.integer("connections.window.max-instances", 2000, 10, 1_000_000),
         s.duration("connections.fleet.expiry", Duration.ofMinutes(45), Duration.ofMinutes(1), day),
+        s.duration("connections.fleet.warmup", Duration.ofMinutes(15), Duration.ZERO, day),
         s.integer("connections.fleet.max-instances", 5000, 10, 1_000_000),
         s.integer("connections.baseline.spans", 360, 12, 100_000),
         s.integer("connections.baseline.min-spans", 12, 1, 100_000),
@@ -140,7 +145,7 @@ public record ConnectionSettings(
         s.decimal("connections.burst.threshold-scales", 6.0, 0.0, 1_000.0),
         s.decimal("connections.burst.min-ratio", 3.0, 1.0, 1_000.0),
         s.decimal("connections.burst.min-fleet-fraction", 0.3, 0.0, 1.0),
-        s.decimal("connections.burst.warning-fleet-fraction", 0.45, 0.0, 1.0),
+        s.decimal("connections.burst.warning-fleet-fraction", 0.4, 0.0, 1.0),
         s.decimal("connections.burst.critical-fleet-fraction", 0.75, 0.0, 1.0),
         s.duration("connections.burst.max-duration", Duration.ofSeconds(60), ms, day),
         s.duration("connections.burst.clear-after", Duration.ofMinutes(40), ms, Duration.ofDays(7)),

@@ -42,6 +42,8 @@ final class TargetTracker {
   private final long windowMs;
   private final FleetTracker fleet;
   private final RobustBaseline opensBaseline;
+  /** Distinct opening instances per span when nothing special happens: the background churn. */
+  private final RobustBaseline openersBaseline;
   private final RobustBaseline failuresBaseline;
   private final PeriodEstimator estimator;
 
@@ -50,6 +52,7 @@ final class TargetTracker {
   private boolean prevInBurst;
   private boolean prevFailing;
   private long nextWindowStart = Long.MIN_VALUE;
+  private long firstSeenTs = Long.MIN_VALUE;
   private long spansSeen;
   private long lastEventTs = Long.MIN_VALUE;
   private long lastCheckpointTs = Long.MIN_VALUE;
@@ -86,6 +89,7 @@ final class TargetTracker {
     this.windowMs = settings.window().toMillis();
     this.fleet = new FleetTracker(settings.fleetExpiry().toMillis(), settings.maxFleet());
     this.opensBaseline = new RobustBaseline(settings.baselineSpans(), BASELINE_REFRESH);
+    this.openersBaseline = new RobustBaseline(settings.baselineSpans(), BASELINE_REFRESH);
     this.failuresBaseline = new RobustBaseline(settings.baselineSpans(), BASELINE_REFRESH);
     this.estimator = estimator(settings);
   }
@@ -96,9 +100,11 @@ final class TargetTracker {
     this.windowMs = settings.window().toMillis();
     this.fleet = FleetTracker.of(settings.fleetExpiry().toMillis(), settings.maxFleet(), state.fleet());
     this.opensBaseline = RobustBaseline.of(settings.baselineSpans(), BASELINE_REFRESH, state.opensSamples());
+    this.openersBaseline = RobustBaseline.of(settings.baselineSpans(), BASELINE_REFRESH, state.openerSamples());
     this.failuresBaseline = RobustBaseline.of(settings.baselineSpans(), BASELINE_REFRESH, state.failureSamples());
     this.estimator = estimator(settings);
     this.nextWindowStart = state.nextWindowStart();
+    this.firstSeenTs = state.firstSeenTs();
     this.spansSeen = state.spansSeen();
     this.lastEventTs = state.lastEventTs();
     this.lastCheckpointTs = state.nextWindowStart();
@@ -207,14 +213,17 @@ final class TargetTracker {
     if (prev != null && prev.start == nextWindowStart - windowMs) {
       if (!prevInBurst) {
         opensBaseline.add(prev.opens);
+        openersBaseline.add(prev.openers.size());
       }
       if (!prevFailing) {
         failuresBaseline.add(prev.failures);
       }
       opensBaseline.addRepeated(0, empty - 1);
+      openersBaseline.addRepeated(0, empty - 1);
       failuresBaseline.addRepeated(0, empty - 1);
     } else {
       opensBaseline.addRepeated(0, empty);
+      openersBaseline.addRepeated(0, empty);
       failuresBaseline.addRepeated(0, empty);
     }
     spansSeen += empty;
@@ -226,6 +235,9 @@ final class TargetTracker {
 
   private void close(WindowAggregate w, Sink sink) {
     long end = w.start + windowMs;
+    if (firstSeenTs == Long.MIN_VALUE) {
+      firstSeenTs = w.start;
+    }
     for (String instance : w.instances) {
       fleet.seen(instance, end);
     }
@@ -237,16 +249,19 @@ final class TargetTracker {
 
     long spanOpens = w.opens + (p == null ? 0 : p.opens);
     int spanOpeners = WindowAggregate.unionSize(w.openers, p == null ? null : p.openers);
-    double spanFraction = Math.min(1.0, spanOpeners / (double) fleetSize);
+    // Only the instances beyond the usual background churn count towards the fleet share.
+    double usualOpeners = openersBaseline.median();
+    double spanFraction = Math.min(1.0, Math.max(0, spanOpeners - usualOpeners) / fleetSize);
     boolean burst = warm && spanOpens >= s.burstMinOpens() && spanOpeners >= s.burstMinInstances()
         && spanFraction >= s.burstMinFleetFraction()
         && spanOpens >= opensBaseline.threshold(s.burstThresholdScales(), s.burstMinRatio(), s.burstMinOpens());
     double baselineOpens = opensBaseline.median();
     if (burst) {
-      onBurstSpan(p == null ? w.start : p.start, end, baselineOpens, fleetSize, w, p);
+      onBurstSpan(p == null ? w.start : p.start, end, baselineOpens, usualOpeners, fleetSize, w, p);
       if (end - current.startTs > s.burstMaxDuration().toMillis()) {
         // Fleet-wide churn that goes on and on is the new normal, not a burst: let the baseline learn it.
         opensBaseline.add(spanOpens);
+        openersBaseline.add(spanOpeners);
       }
     } else {
       if (current != null) {
@@ -254,6 +269,7 @@ final class TargetTracker {
       }
       if (!prevInBurst) {
         opensBaseline.add(spanOpens);
+        openersBaseline.add(spanOpeners);
       }
     }
 
@@ -272,7 +288,8 @@ final class TargetTracker {
 
     sink.window(new ConnectionWindowFigures(target, w.start, end, w.opens, w.closes, w.failures,
         w.instances.size(), w.openers.size(), w.failers.size(), w.services.size(), fleetSize,
-        Math.min(1.0, w.openers.size() / (double) fleetSize), spanOpens, spanOpeners, spanFraction, baselineOpens,
+        Math.min(1.0, w.openers.size() / (double) fleetSize), spanOpens, spanOpeners, usualOpeners, spanFraction,
+        baselineOpens,
         spanFailures, spanFailers, baselineFailures, burst, failing));
 
     prev = w;
@@ -281,10 +298,10 @@ final class TargetTracker {
     nextWindowStart = end;
   }
 
-  private void onBurstSpan(long spanStart, long end, double baseline, int fleetSize, WindowAggregate w,
-      WindowAggregate p) {
+  private void onBurstSpan(long spanStart, long end, double baseline, double usualOpeners, int fleetSize,
+      WindowAggregate w, WindowAggregate p) {
     if (current == null) {
-      current = new BurstBuilder(spanStart, baseline, s.maxInstancesPerWindow());
+      current = new BurstBuilder(spanStart, baseline, usualOpeners / s.span().toMillis(), s.maxInstancesPerWindow());
     }
     current.endTs = end;
     current.fleetSize = fleetSize;
@@ -303,17 +320,19 @@ final class TargetTracker {
       bursts.removeFirst();
     }
     double fraction = before == null ? b.fleetFraction() : Math.max(b.fleetFraction(), before.fleetFraction());
-    burstSeverity = level(fraction, s.burstWarningFleetFraction(), s.burstCriticalFleetFraction());
+    burstSeverity = warmingUp(now) ? Severity.INFO
+        : level(fraction, s.burstWarningFleetFraction(), s.burstCriticalFleetFraction());
     lastBurstEndTs = b.endTs();
     Map<String, Double> evidence = new LinkedHashMap<>();
     evidence.put("opens", (double) b.opens());
     evidence.put("baseline", round(b.baseline()));
     evidence.put("instances", (double) b.instances());
+    evidence.put("usualInstances", round(b.usualInstances()));
     evidence.put("fleetSize", (double) b.fleetSize());
     evidence.put("fleetFraction", round(b.fleetFraction()));
     evidence.put("windowSeconds", (b.endTs() - b.startTs()) / 1000.0);
     evidence.put("failures", (double) b.failures());
-    String summary = instancesOf(b.instances(), b.fleetSize(), b.services()) + " opened " + b.opens()
+    String summary = instancesOf(b.excessInstances(), b.fleetSize(), b.services()) + " opened " + b.opens()
         + " connections to " + target + " within " + seconds(b.endTs() - b.startTs()) + " (baseline "
         + Math.round(b.baseline()) + "): a fleet-wide reconnect burst; check for synchronised pool recycling "
         + "(add jitter to maxLifetime) or a mass restart.";
@@ -354,6 +373,9 @@ final class TargetTracker {
       // Acquire failures at the bursts: the recycling already hurts.
       severity = severity == Severity.INFO ? Severity.WARNING : Severity.CRITICAL;
     }
+    if (warmingUp(now)) {
+      severity = Severity.INFO;
+    }
     boolean changed = periodicSeverity != severity || periodBursts != idx.length
         || Math.abs(est.periodMs() - periodMs) > s.periodTolerance() / 2 * Math.max(1, periodMs)
         || periodLastBurstEndTs != last.endTs();
@@ -381,7 +403,7 @@ final class TargetTracker {
     String trendText = trend > 0.01 ? ", the share rising by " + Math.round(trend * 100) + " points a burst"
         : trend < -0.01 ? ", the share falling" : "";
     String failureText = withFailures > 0 ? ", with acquire failures at " + withFailures + " of them" : "";
-    String summary = instancesOf(last.instances(), last.fleetSize(), last.services()) + " reopened connections to "
+    String summary = instancesOf(last.excessInstances(), last.fleetSize(), last.services()) + " reopened connections to "
         + target + " within " + seconds(last.endTs() - last.startTs()) + ", every " + seconds(periodMs)
         + " for the last " + periodBursts + " bursts" + trendText + failureText
         + ": pool max-lifetime recycling is synchronised; add jitter to maxLifetime.";
@@ -502,12 +524,17 @@ final class TargetTracker {
   }
 
   ConnectionDetectorState state() {
-    return new ConnectionDetectorState(target, nextWindowStart, spansSeen, lastEventTs, fleet.snapshot(),
-        opensBaseline.samples(), failuresBaseline.samples());
+    return new ConnectionDetectorState(target, firstSeenTs, nextWindowStart, spansSeen, lastEventTs, fleet.snapshot(),
+        opensBaseline.samples(), openersBaseline.samples(), failuresBaseline.samples());
   }
 
   int fleetSize() {
     return fleet.size();
+  }
+
+  /** Whether the fleet is still being discovered, so that fleet shares read too high. */
+  private boolean warmingUp(long now) {
+    return firstSeenTs == Long.MIN_VALUE || now - firstSeenTs < s.fleetWarmup().toMillis();
   }
 
   private void markChanged(long now) {
@@ -594,6 +621,7 @@ final class TargetTracker {
   private static final class BurstBuilder {
     final long startTs;
     final double baseline;
+    final double usualOpenersPerMs;
     final int cap;
     long endTs;
     long opens;
@@ -603,9 +631,10 @@ final class TargetTracker {
     final Set<String> openers = new HashSet<>();
     final TreeSet<String> services = new TreeSet<>();
 
-    BurstBuilder(long startTs, double baseline, int cap) {
+    BurstBuilder(long startTs, double baseline, double usualOpenersPerMs, int cap) {
       this.startTs = startTs;
       this.baseline = baseline;
+      this.usualOpenersPerMs = usualOpenersPerMs;
       this.cap = cap;
     }
 
@@ -626,9 +655,11 @@ final class TargetTracker {
 
     BurstFigures build() {
       int instances = openers.size();
+      // The background churn grows with the burst's length: a 15 s burst holds 1.5 spans of it.
+      double usual = Math.min(instances, usualOpenersPerMs * (endTs - startTs));
       List<String> names = new ArrayList<>(services);
-      return new BurstFigures(startTs, endTs, opens, baseline, instances, Math.max(fleetSize, instances),
-          Math.min(1.0, instances / (double) Math.max(1, fleetSize)), failures,
+      return new BurstFigures(startTs, endTs, opens, baseline, instances, usual, Math.max(fleetSize, instances),
+          Math.min(1.0, (instances - usual) / Math.max(1, fleetSize)), failures,
           names.subList(0, Math.min(names.size(), 8)));
     }
   }

@@ -108,6 +108,15 @@ class PeriodEstimatorTest {
   }
 
   @Test
+  void shouldPreferTheTighterGridWhenTwoChainsHoldAsManyBursts() {
+    // A stray burst 34.5 min before a 18-min series lines up, loosely, with its first and third bursts.
+    long[] t = {T0 - 2_071_000, T0, T0 + 18 * MIN + 2_000, T0 + 36 * MIN - 1_000};
+    PeriodEstimate e = estimator.estimate(t).orElseThrow();
+    assertThat((double) e.periodMs()).isBetween(17.9 * MIN, 18.1 * MIN);
+    assertThat(e.burstIndices()).containsExactly(1, 2, 3);
+  }
+
+  @Test
   void shouldFindNothingInIrregularBursts() {
     assertThat(estimator.estimate(times(0, 6, 19, 34, 50, 56, 83))).isEmpty();
     assertThat(estimator.estimate(times(0, 10, 23))).isEmpty();
