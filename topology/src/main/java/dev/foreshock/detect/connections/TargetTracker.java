@@ -451,31 +451,38 @@ final class TargetTracker {
     markChanged(end);
   }
 
-  /** Ends the episodes whose condition has not been seen for long enough. */
+  /**
+   * Ends the episodes whose condition has not been seen for long enough. A cleared signal carries
+   * the event time at which the quiet stretch became long enough, not the (possibly later) time
+   * at which a window close noticed it.
+   */
   private void checkEnds(long now, Sink sink) {
     fleet.expire(now);
-    if (periodicSeverity != null && now - periodLastBurstEndTs >= s.periodClearAfterPeriods() * periodMs) {
-      sink.signal(CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, now));
+    long periodicEnd = periodLastBurstEndTs + Math.round(s.periodClearAfterPeriods() * periodMs);
+    if (periodicSeverity != null && now >= periodicEnd) {
+      sink.signal(CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, periodicEnd));
       periodicSeverity = null;
       periodMs = 0;
       periodBursts = 0;
       missedBursts = 0;
       periodFraction = 0;
       periodTrend = 0;
-      markChanged(now);
+      markChanged(periodicEnd);
     }
-    long burstQuiet = Math.max(s.burstClearAfter().toMillis(), Math.round(s.periodClearAfterPeriods() * periodMs));
-    if (burstSeverity != null && current == null && now - lastBurstEndTs >= burstQuiet) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, now));
+    long burstEnd = lastBurstEndTs
+        + Math.max(s.burstClearAfter().toMillis(), Math.round(s.periodClearAfterPeriods() * periodMs));
+    if (burstSeverity != null && current == null && now >= burstEnd) {
+      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, burstEnd));
       burstSeverity = null;
-      markChanged(now);
+      markChanged(burstEnd);
     }
-    if (failureSeverity != null && now - failureLastTs >= s.failuresClearAfter().toMillis()) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, now));
+    long failureEnd = failureLastTs + s.failuresClearAfter().toMillis();
+    if (failureSeverity != null && now >= failureEnd) {
+      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, failureEnd));
       failureSeverity = null;
       failingInstances.clear();
       failingInstancesRestored = 0;
-      markChanged(now);
+      markChanged(failureEnd);
     }
   }
 
