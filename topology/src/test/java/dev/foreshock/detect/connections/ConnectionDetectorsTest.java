@@ -4,7 +4,9 @@ import static dev.foreshock.detect.connections.ConnectionScenario.MIN;
 import static dev.foreshock.detect.connections.ConnectionScenario.SEC;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.foreshock.ForeshockTopology;
 import dev.foreshock.StoreNames;
+import dev.foreshock.Topics;
 import dev.foreshock.avro.CandidateStatus;
 import dev.foreshock.avro.CandidateType;
 import dev.foreshock.avro.ConnectionEvent;
@@ -14,15 +16,18 @@ import dev.foreshock.avro.Severity;
 import dev.foreshock.backtest.OfflinePipeline;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.detect.connections.ConnectionScenario.Instance;
+import dev.foreshock.metrics.PipelineMetrics;
+import dev.foreshock.serde.AvroSerdes;
+import dev.foreshock.serde.InMemorySchemaRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
@@ -296,17 +301,13 @@ class ConnectionDetectorsTest {
 
   @Test
   void shouldNameEveryProcessorAndStore() {
-    try (OfflinePipeline p = pipeline(T0)) {
-      String description = p.driver().producedTopicNames().toString();
-      assertThat(description).doesNotContain("KSTREAM-");
-    }
-    String topology = new dev.foreshock.ForeshockTopology(ForeshockSettings.defaults(),
-        new dev.foreshock.Topics(new dev.foreshock.serde.AvroSerdes(new dev.foreshock.serde.InMemorySchemaRegistry())),
-        dev.foreshock.metrics.PipelineMetrics.inMemory(), Clock.fixed(BASE, ZoneOffset.UTC))
-        .build(new java.util.Properties()).describe().toString();
+    String topology = new ForeshockTopology(ForeshockSettings.defaults(),
+        new Topics(new AvroSerdes(new InMemorySchemaRegistry())), PipelineMetrics.inMemory(),
+        Clock.fixed(BASE, ZoneOffset.UTC)).build(new Properties()).describe().toString();
+
     assertThat(topology).contains("connection-detectors").contains(StoreNames.CONNECTION_WINDOWS)
         .contains(StoreNames.CONNECTION_PATTERNS).contains(StoreNames.CONNECTION_DETECTOR_STATE)
-        .doesNotContain("KSTREAM-");
+        .doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
   }
 
   private static ConnectionEvent open(String instance, long ts) {
