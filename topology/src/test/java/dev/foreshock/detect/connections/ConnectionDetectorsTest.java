@@ -88,6 +88,27 @@ class ConnectionDetectorsTest {
   }
 
   @Test
+  void shouldBridgeARecyclingThatDidNotBunch() {
+    long lifetime = 12 * MIN;
+    long syncAt = T0 + 2 * lifetime + 21 * SEC;
+    long end = syncAt + 6 * lifetime;
+    ConnectionScenario s = new ConnectionScenario(9, TARGET);
+    List<Instance> fleet = s.fleet("frontend-api", "fapi", 30);
+    // The third synchronised recycling spreads out (no burst): one interval is two periods long.
+    s.bunchingRecycling(fleet, 6, lifetime, T0, end, syncAt, m -> m == 2 ? 0 : 0.6, 2 * SEC);
+    s.idleNoise(fleet, 2, T0, end);
+
+    List<IncidentCandidate> out = replay(s.records(), end);
+
+    IncidentCandidate periodic = first(out, CandidateType.PERIODIC_CONNECTION_RECYCLING);
+    assertThat(periodic.getTs()).isBetween(syncAt + 4 * lifetime, syncAt + 4 * lifetime + 30 * SEC);
+    assertThat(periodic.getSeverity()).isEqualTo(Severity.WARNING);
+    assertThat(periodic.getEvidence().get("periodSeconds")).isBetween(0.98 * 720, 1.02 * 720);
+    assertThat(periodic.getEvidence().get("bursts")).isEqualTo(4.0);
+    assertThat(periodic.getEvidence().get("missedBursts")).isEqualTo(1.0);
+  }
+
+  @Test
   void shouldEscalateWithARisingFleetFractionWhenBunchingWorsens() {
     long lifetime = 15 * MIN;
     long syncAt = T0 + 2 * lifetime + 3 * SEC;
