@@ -67,7 +67,8 @@ public final class ConnectionDetectors {
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
     builder.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(StoreNames.CONNECTION_WINDOWS, settings.storeRetention(), settings.window(), false),
+        Stores.persistentWindowStore(StoreNames.CONNECTION_WINDOWS, settings.storeRetention(), settings.window(),
+            false),
         Serdes.String(), new JsonSerde<>(ConnectionWindowFigures.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.persistentKeyValueStore(StoreNames.CONNECTION_PATTERNS),

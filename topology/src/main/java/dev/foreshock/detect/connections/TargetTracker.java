@@ -289,8 +289,7 @@ final class TargetTracker {
     sink.window(new ConnectionWindowFigures(target, w.start, end, w.opens, w.closes, w.failures,
         w.instances.size(), w.openers.size(), w.failers.size(), w.services.size(), fleetSize,
         Math.min(1.0, w.openers.size() / (double) fleetSize), spanOpens, spanOpeners, usualOpeners, spanFraction,
-        baselineOpens,
-        spanFailures, spanFailers, baselineFailures, burst, failing));
+        baselineOpens, spanFailures, spanFailers, baselineFailures, burst, failing));
 
     prev = w;
     prevInBurst = burst;
@@ -400,12 +399,12 @@ final class TargetTracker {
     evidence.put("fleetSize", (double) last.fleetSize());
     evidence.put("jitterSeconds", round(est.jitterMs() / 1000.0));
     evidence.put("burstsWithFailures", (double) withFailures);
-    String trendText = trend > 0.01 ? ", the share rising by " + Math.round(trend * 100) + " points a burst"
+    String trendText = trend > 0.01 ? ", the share rising by " + Math.round(trend * 100) + " points per burst"
         : trend < -0.01 ? ", the share falling" : "";
     String failureText = withFailures > 0 ? ", with acquire failures at " + withFailures + " of them" : "";
-    String summary = instancesOf(last.excessInstances(), last.fleetSize(), last.services()) + " reopened connections to "
-        + target + " within " + seconds(last.endTs() - last.startTs()) + ", every " + seconds(periodMs)
-        + " for the last " + periodBursts + " bursts" + trendText + failureText
+    String summary = instancesOf(last.excessInstances(), last.fleetSize(), last.services())
+        + " reopened connections to " + target + " within " + seconds(last.endTs() - last.startTs())
+        + ", every " + seconds(periodMs) + " for the last " + periodBursts + " bursts" + trendText + failureText
         + ": pool max-lifetime recycling is synchronised; add jitter to maxLifetime.";
     sink.signal(CandidateSignal.active(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, severity, now,
         periodFirstBurstTs, periodLastBurstEndTs, summary, evidence, periodFirstBurstTs));

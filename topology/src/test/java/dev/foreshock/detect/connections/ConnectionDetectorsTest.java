@@ -61,7 +61,8 @@ class ConnectionDetectorsTest {
 
     List<IncidentCandidate> out = replay(s.records(), end);
 
-    assertThat(connectionCandidates(out, syncAt)).as("quiet stretch").noneMatch(ConnectionDetectorsTest::warningOrAbove);
+    assertThat(connectionCandidates(out, syncAt)).as("quiet stretch")
+        .noneMatch(ConnectionDetectorsTest::warningOrAbove);
     IncidentCandidate burst = ofType(out, CandidateType.CONNECTION_BURST).stream()
         .filter(c -> c.getTs() >= syncAt).findFirst().orElseThrow();
     assertThat(burst.getStatus()).isIn(CandidateStatus.OPEN, CandidateStatus.UPDATED);
@@ -83,7 +84,8 @@ class ConnectionDetectorsTest {
     assertThat(periodic.getEvidence().get("bursts")).isGreaterThanOrEqualTo(3.0);
     assertThat(periodic.getEvidence().get("fleetFraction")).isBetween(0.45, 0.75);
     assertThat(periodic.getEvidence()).containsKey("fleetFractionTrend");
-    assertThat(periodic.getSummary()).contains("every " + lifetimeMinutes + " min").contains("add jitter to maxLifetime");
+    assertThat(periodic.getSummary()).contains("every " + lifetimeMinutes + " min")
+        .contains("add jitter to maxLifetime");
     assertThat(out).filteredOn(c -> c.getStatus() == CandidateStatus.RESOLVED).isEmpty();
   }
 

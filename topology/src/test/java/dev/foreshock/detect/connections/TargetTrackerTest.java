@@ -3,6 +3,7 @@ package dev.foreshock.detect.connections;
 import static dev.foreshock.detect.connections.ConnectionScenario.MIN;
 import static dev.foreshock.detect.connections.ConnectionScenario.SEC;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import dev.foreshock.avro.CandidateType;
 import dev.foreshock.avro.ConnectionEventKind;
@@ -55,14 +56,15 @@ class TargetTrackerTest {
     assertThat(burst.evidence().get("fleetSize")).isEqualTo(12.0);
     assertThat(burst.evidence().get("usualInstances")).isBetween(0.5, 2.0);
     double excess = 8 - burst.evidence().get("usualInstances");
-    assertThat(burst.evidence().get("fleetFraction")).isCloseTo(excess / 12, org.assertj.core.api.Assertions.within(0.001));
+    assertThat(burst.evidence().get("fleetFraction")).isCloseTo(excess / 12, within(0.001));
     assertThat(burst.windowStart()).isLessThanOrEqualTo(boundary - 2 * SEC);
     assertThat(burst.windowEnd()).isGreaterThanOrEqualTo(boundary + 2 * SEC);
-    assertThat(burst.summary()).isEqualTo(Math.round(excess) + " of 12 instances of search-api opened "
-        + burst.evidence().get("opens")
-        .longValue() + " connections to redis-sessions within " + TargetTracker.seconds(burst.windowEnd()
-        - burst.windowStart()) + " (baseline " + Math.round(burst.evidence().get("baseline")) + "): a fleet-wide reconnect burst; check for synchronised pool recycling"
-        + " (add jitter to maxLifetime) or a mass restart.");
+    long opens = burst.evidence().get("opens").longValue();
+    String within = TargetTracker.seconds(burst.windowEnd() - burst.windowStart());
+    long baseline = Math.round(burst.evidence().get("baseline"));
+    assertThat(burst.summary()).isEqualTo(Math.round(excess) + " of 12 instances of search-api opened " + opens
+        + " connections to redis-sessions within " + within + " (baseline " + baseline + "): a fleet-wide"
+        + " reconnect burst; check for synchronised pool recycling (add jitter to maxLifetime) or a mass restart.");
     // Neither window alone holds more than half of the burst; the span across the boundary holds it all.
     assertThat(windows).filteredOn(ConnectionWindowFigures::burst).singleElement()
         .satisfies(f -> assertThat(f.spanOpeningInstances()).isEqualTo(8))
@@ -175,7 +177,7 @@ class TargetTrackerTest {
 
   @Test
   void shouldFitTheSlopeOfAStraightLine() {
-    assertThat(TargetTracker.slope(new double[] {0.4, 0.5, 0.6, 0.7})).isCloseTo(0.1, org.assertj.core.api.Assertions.within(1e-9));
+    assertThat(TargetTracker.slope(new double[] {0.4, 0.5, 0.6, 0.7})).isCloseTo(0.1, within(1e-9));
     assertThat(TargetTracker.slope(new double[] {0.5})).isZero();
   }
 
