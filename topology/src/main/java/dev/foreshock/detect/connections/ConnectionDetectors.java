@@ -71,10 +71,10 @@ public final class ConnectionDetectors {
             false),
         Serdes.String(), new JsonSerde<>(ConnectionWindowFigures.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.CONNECTION_PATTERNS),
+        Stores.inMemoryKeyValueStore(StoreNames.CONNECTION_PATTERNS),
         Serdes.String(), new JsonSerde<>(ConnectionPattern.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.CONNECTION_DETECTOR_STATE),
+        Stores.inMemoryKeyValueStore(StoreNames.CONNECTION_DETECTOR_STATE),
         Serdes.String(), new JsonSerde<>(ConnectionDetectorState.class)));
     KStream<String, CandidateSignal> out = telemetry.connections().process(
         () -> new ConnectionProcessor(settings, metrics), Named.as("connection-detectors"),
