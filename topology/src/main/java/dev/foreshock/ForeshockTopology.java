@@ -48,8 +48,7 @@ public final class ForeshockTopology {
     new ErrorRateDetector(settings.errors(), metrics).addTo(builder, telemetry, signals);
     new TelemetryGapDetector(settings.gaps(), metrics).addTo(builder, telemetry, signals);
 
-    signals.merged().ifPresent(all ->
-        new Correlation(settings.correlation(), topics, metrics).addTo(builder, telemetry, all));
+    new Correlation(settings.correlation(), topics, metrics).addTo(builder, telemetry, signals);
     return builder.build(props);
   }
 }

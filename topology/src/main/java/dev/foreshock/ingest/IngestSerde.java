@@ -1,6 +1,7 @@
 package dev.foreshock.ingest;
 
 import dev.foreshock.metrics.RejectReason;
+import dev.foreshock.serde.SchemaRegistryException;
 import java.time.Clock;
 import java.util.function.ToLongFunction;
 import org.apache.avro.specific.SpecificRecord;
@@ -11,8 +12,9 @@ import org.apache.kafka.common.serialization.Serializer;
 
 /**
  * The source serde of a telemetry topic: decodes with the Avro deserializer, validates with
- * {@link Validation}, and never throws: whatever is wrong comes back as a rejected
- * {@link Ingested} carrying the original bytes.
+ * {@link Validation}, and does not throw for a bad record: whatever is wrong with it comes back as
+ * a rejected {@link Ingested} carrying the original bytes. Only a registry that cannot be reached
+ * ({@link SchemaRegistryException}) is thrown, so the record is retried rather than dead-lettered.
  */
 public final class IngestSerde<T extends SpecificRecord> implements Serde<Ingested<T>> {
 
@@ -55,6 +57,10 @@ public final class IngestSerde<T extends SpecificRecord> implements Serde<Ingest
     T value;
     try {
       value = avro.deserialize(topic, headers, data);
+    } catch (SchemaRegistryException e) {
+      // The registry could not be asked: the record may be fine. Failing here makes Kafka Streams
+      // retry from the last commit (the stream thread is replaced) instead of losing it to the DLQ.
+      throw e;
     } catch (RuntimeException e) {
       return Ingested.rejected(RejectReason.UNDECODABLE, String.valueOf(e.getMessage()), data);
     }

@@ -10,9 +10,18 @@ import org.apache.avro.Schema;
  */
 public interface SchemaRegistry {
 
-  /** Registers {@code schema} under {@code subject} (idempotent) and returns its global id. */
+  /**
+   * Registers {@code schema} under {@code subject} (idempotent) and returns its global id.
+   *
+   * @throws SchemaRegistryException if the registry cannot be asked or refuses the schema
+   */
   int register(String subject, Schema schema);
 
-  /** The schema with the global id {@code id}; throws {@link SchemaRegistryException} if unknown. */
+  /**
+   * The schema with the global id {@code id}.
+   *
+   * @throws UnusableSchemaException if the registry has no such id or its schema is not Avro
+   * @throws SchemaRegistryException if the registry cannot be asked (unreachable, HTTP 5xx, ...)
+   */
   Schema schemaById(int id);
 }
