@@ -51,7 +51,9 @@ import org.apache.kafka.streams.state.Stores;
  *       {@link ConnectionWindowFigures}), {@link StoreNames#CONNECTION_PATTERNS} (current bursts,
  *       period and failures per target, {@link ConnectionPattern}),
  *       {@link StoreNames#CONNECTION_DETECTOR_STATE} (checkpoints, {@link ConnectionDetectorState}).
- *   <li><b>Output</b>: {@link CandidateSignal}s keyed by target, to {@link Signals}.
+ *   <li><b>Output</b>: {@link CandidateSignal}s keyed by target, to {@link Signals}; the last
+ *       active signal of an open episode is re-sent after {@code connections.refresh} (10 min)
+ *       without one, so that the correlator does not take it as stale.
  * </ul>
  */
 public final class ConnectionDetectors {

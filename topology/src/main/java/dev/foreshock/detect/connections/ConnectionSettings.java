@@ -58,6 +58,9 @@ import java.time.Duration;
  * @param failuresCriticalFleetFraction share failing for CRITICAL
  *     ({@code connections.failures.critical-fleet-fraction}, 0.5)
  * @param failuresClearAfter failures clear after this long at baseline ({@code connections.failures.clear-after}, 2m)
+ * @param refresh an open episode's last signal is re-sent after this long without one, so that the
+ *     correlator does not take it as stale ({@code connections.refresh}, 10m; keep it below
+ *     {@code correlation.stale.fast})
  * @param storeRetention retention of the per-window store ({@code connections.store.retention}, 24h)
  * @param checkpointInterval how often a target's baseline and fleet are written to the state store
  *     ({@code connections.checkpoint}, 1m)
@@ -96,6 +99,7 @@ public record ConnectionSettings(
     double failuresWarningFleetFraction,
     double failuresCriticalFleetFraction,
     Duration failuresClearAfter,
+    Duration refresh,
     Duration storeRetention,
     Duration checkpointInterval,
     Duration idleExpiry) {
@@ -164,6 +168,7 @@ public record ConnectionSettings(
         s.decimal("connections.failures.warning-fleet-fraction", 0.2, 0.0, 1.0),
         s.decimal("connections.failures.critical-fleet-fraction", 0.5, 0.0, 1.0),
         s.duration("connections.failures.clear-after", Duration.ofMinutes(2), ms, day),
+        s.duration("connections.refresh", Duration.ofMinutes(10), Duration.ofSeconds(1), day),
         s.duration("connections.store.retention", Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(30)),
         s.duration("connections.checkpoint", Duration.ofMinutes(1), ms, day),
         s.duration("connections.idle-expiry", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)));

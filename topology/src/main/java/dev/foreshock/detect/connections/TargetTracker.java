@@ -7,6 +7,7 @@ import dev.foreshock.detect.CandidateSignal;
 import dev.foreshock.detect.connections.PeriodEstimator.PeriodEstimate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -82,6 +83,8 @@ final class TargetTracker {
 
   private boolean patternDirty;
   private long updatedTs;
+  /** The last active signal of each open episode, re-sent while the episode lasts. */
+  private final Map<CandidateType, CandidateSignal> openSignals = new EnumMap<>(CandidateType.class);
 
   TargetTracker(String target, ConnectionSettings settings) {
     this.target = target;
@@ -137,6 +140,9 @@ final class TargetTracker {
       t.failingInstancesRestored = pattern.failingInstances();
       t.failureBaseline = pattern.failureBaseline();
       t.updatedTs = pattern.updatedTs();
+      for (CandidateSignal open : pattern.openSignals()) {
+        t.openSignals.put(open.type(), open);
+      }
     }
     return t;
   }
@@ -335,7 +341,7 @@ final class TargetTracker {
         + " connections to " + target + " within " + seconds(b.endTs() - b.startTs()) + " (baseline "
         + Math.round(b.baseline()) + "): a fleet-wide reconnect burst; check for synchronised pool recycling "
         + "(add jitter to maxLifetime) or a mass restart.";
-    sink.signal(CandidateSignal.active(CandidateType.CONNECTION_BURST, target, burstSeverity, now, b.startTs(),
+    emit(sink, CandidateSignal.active(CandidateType.CONNECTION_BURST, target, burstSeverity, now, b.startTs(),
         b.endTs(), summary, evidence, b.startTs()));
     markChanged(now);
     judgePeriod(now, sink);
@@ -406,7 +412,7 @@ final class TargetTracker {
         + " reopened connections to " + target + " within " + seconds(last.endTs() - last.startTs())
         + ", every " + seconds(periodMs) + " for the last " + periodBursts + " bursts" + trendText + failureText
         + ": pool max-lifetime recycling is synchronised; add jitter to maxLifetime.";
-    sink.signal(CandidateSignal.active(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, severity, now,
+    emit(sink, CandidateSignal.active(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, severity, now,
         periodFirstBurstTs, periodLastBurstEndTs, summary, evidence, periodFirstBurstTs));
   }
 
@@ -445,7 +451,7 @@ final class TargetTracker {
         + seconds(s.span().toMillis()) + " from " + instancesOf(instances, fleetSize, List.copyOf(names))
         + " (baseline " + Math.round(failureBaseline) + "): pools cannot get connections; check " + target
         + " and its pooler (recent maintenance?) and recycle stalled pools.";
-    sink.signal(CandidateSignal.active(CandidateType.CONNECTION_FAILURES, target, severity, end, failureOnsetTs, end,
+    emit(sink, CandidateSignal.active(CandidateType.CONNECTION_FAILURES, target, severity, end, failureOnsetTs, end,
         summary, evidence, failureOnsetTs));
     markChanged(end);
   }
@@ -459,7 +465,7 @@ final class TargetTracker {
     fleet.expire(now);
     long periodicEnd = periodLastBurstEndTs + Math.round(s.periodClearAfterPeriods() * periodMs);
     if (periodicSeverity != null && now >= periodicEnd) {
-      sink.signal(CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, periodicEnd));
+      emit(sink, CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, periodicEnd));
       periodicSeverity = null;
       periodMs = 0;
       periodBursts = 0;
@@ -471,18 +477,44 @@ final class TargetTracker {
     long burstEnd = lastBurstEndTs
         + Math.max(s.burstClearAfter().toMillis(), Math.round(s.periodClearAfterPeriods() * periodMs));
     if (burstSeverity != null && current == null && now >= burstEnd) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, burstEnd));
+      emit(sink, CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, burstEnd));
       burstSeverity = null;
       markChanged(burstEnd);
     }
     long failureEnd = failureLastTs + s.failuresClearAfter().toMillis();
     if (failureSeverity != null && now >= failureEnd) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, failureEnd));
+      emit(sink, CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, failureEnd));
       failureSeverity = null;
       failingInstances.clear();
       failingInstancesRestored = 0;
       markChanged(failureEnd);
     }
+    refresh(now, sink);
+  }
+
+  /**
+   * Re-sends the last active signal of every open episode not signalled for
+   * {@code connections.refresh}: the correlator takes an episode without active signals for a
+   * while as ended, and a recycling pattern or a long failure episode may go minutes without a
+   * change worth a new signal.
+   */
+  private void refresh(long now, Sink sink) {
+    long every = s.refresh().toMillis();
+    for (CandidateSignal last : List.copyOf(openSignals.values())) {
+      if (now - last.ts() >= every) {
+        emit(sink, new CandidateSignal(last.type(), last.subject(), last.severity(), now, last.windowStart(),
+            last.windowEnd(), last.summary(), last.evidence(), last.onsetTs()));
+      }
+    }
+  }
+
+  private void emit(Sink sink, CandidateSignal signal) {
+    if (signal.isActive()) {
+      openSignals.put(signal.type(), signal);
+    } else {
+      openSignals.remove(signal.type());
+    }
+    sink.signal(signal);
   }
 
   /** Whether this target has seen no event since {@code idleSince} and has nothing open. */
@@ -493,13 +525,13 @@ final class TargetTracker {
   /** Clears every open episode (before the target is forgotten). */
   void clearAll(long now, Sink sink) {
     if (burstSeverity != null) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, now));
+      emit(sink, CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, now));
     }
     if (periodicSeverity != null) {
-      sink.signal(CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, now));
+      emit(sink, CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, now));
     }
     if (failureSeverity != null) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, now));
+      emit(sink, CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, now));
     }
     burstSeverity = null;
     periodicSeverity = null;
@@ -526,7 +558,8 @@ final class TargetTracker {
     return new ConnectionPattern(target, updatedTs, fleet.size(), List.copyOf(bursts), burstSeverity, lastBurstEndTs,
         periodicSeverity, periodMs / 1000.0, periodBursts, missedBursts, periodFraction, periodTrend,
         periodFirstBurstTs, periodLastBurstEndTs, failureSeverity, failureOnsetTs, failureLastTs, failures,
-        Math.max(failingInstances.size(), failingInstancesRestored), failureBaseline);
+        Math.max(failingInstances.size(), failingInstancesRestored), failureBaseline,
+        List.copyOf(openSignals.values()));
   }
 
   ConnectionDetectorState state() {

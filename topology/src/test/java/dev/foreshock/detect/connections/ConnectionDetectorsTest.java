@@ -41,6 +41,8 @@ class ConnectionDetectorsTest {
   private static final Instant BASE = Instant.parse("2025-09-17T01:00:00Z");
   private static final long T0 = BASE.toEpochMilli();
   private static final String TARGET = "postgres-main";
+  /** The correlator resolves an episode this long after the detector's cleared signal. */
+  private static final long HOLD_OFF = ForeshockSettings.defaults().correlation().holdOff().toMillis();
   private static final Set<CandidateType> CONNECTION_TYPES = Set.of(CandidateType.CONNECTION_BURST,
       CandidateType.PERIODIC_CONNECTION_RECYCLING, CandidateType.CONNECTION_FAILURES);
 
@@ -142,7 +144,7 @@ class ConnectionDetectorsTest {
     long lifetime = 10 * MIN;
     long syncAt = T0 + 2 * lifetime + 11 * SEC;
     long fixedAt = syncAt + 5 * lifetime - 30 * SEC;
-    long end = fixedAt + 50 * MIN;
+    long end = fixedAt + 65 * MIN;
     ConnectionScenario s = new ConnectionScenario(8, TARGET);
     List<Instance> fleet = s.fleet("backend-api", "bapi", 12);
     s.bunchingRecycling(fleet, 10, lifetime, T0, fixedAt, syncAt, m -> 0.6, 2 * SEC);
@@ -156,10 +158,12 @@ class ConnectionDetectorsTest {
     IncidentCandidate resolved = periodic.get(periodic.size() - 1);
     assertThat(resolved.getStatus()).isEqualTo(CandidateStatus.RESOLVED);
     assertThat(resolved.getId()).isEqualTo(periodic.get(0).getId());
-    assertThat(resolved.getTs()).isBetween(lastBurst + 25 * MIN, lastBurst + 26 * MIN);
+    assertThat(resolved.getTs()).as("2.5 periods after the last burst, plus the hold-off")
+        .isBetween(lastBurst + 25 * MIN + HOLD_OFF, lastBurst + 26 * MIN + HOLD_OFF);
     List<IncidentCandidate> bursts = ofType(out, CandidateType.CONNECTION_BURST);
     assertThat(bursts.get(bursts.size() - 1).getStatus()).isEqualTo(CandidateStatus.RESOLVED);
-    assertThat(bursts.get(bursts.size() - 1).getTs()).isBetween(lastBurst + 40 * MIN, lastBurst + 41 * MIN);
+    assertThat(bursts.get(bursts.size() - 1).getTs()).as("40 min after the last burst, plus the hold-off")
+        .isBetween(lastBurst + 40 * MIN + HOLD_OFF, lastBurst + 41 * MIN + HOLD_OFF);
   }
 
   @ParameterizedTest(name = "seed {0}: {1} instances, {2} failing")
@@ -189,7 +193,8 @@ class ConnectionDetectorsTest {
     assertThat(open.getSummary()).contains("acquire failures on " + TARGET).contains("backend-api");
     IncidentCandidate last = failures.get(failures.size() - 1);
     assertThat(last.getStatus()).isEqualTo(CandidateStatus.RESOLVED);
-    assertThat(last.getTs()).isBetween(restart, restart + 5 * MIN);
+    assertThat(last.getTs()).as("2 min after the failures stop, plus the hold-off")
+        .isBetween(restart + 2 * MIN + HOLD_OFF, restart + 3 * MIN + HOLD_OFF);
     assertThat(connectionCandidates(out, maintenance)).isEmpty();
   }
 

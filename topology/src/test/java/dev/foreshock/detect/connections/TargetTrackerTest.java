@@ -124,6 +124,27 @@ class TargetTrackerTest {
   }
 
   @Test
+  void shouldResendAnOpenEpisodeWhileItLasts() {
+    TargetTracker t = new TargetTracker(TARGET, settings);
+    long onset = background(t, 8, T0, T0 + 20 * MIN);
+    long stop = onset + 35 * MIN;
+    for (long ts = onset; ts < stop; ts += 2_000) {
+      for (int i = 0; i < 3; i++) {
+        t.add(ts + i * 100, ConnectionEventKind.ACQUIRE_FAILED, "api-" + i, "search-api", 1);
+      }
+      close(t, ts);
+    }
+
+    List<CandidateSignal> failures = ofType(CandidateType.CONNECTION_FAILURES);
+    assertThat(failures).hasSize(4).allMatch(CandidateSignal::isActive);
+    assertThat(failures).extracting(CandidateSignal::onsetTs).containsOnly(failures.get(0).onsetTs());
+    for (int i = 1; i < failures.size(); i++) {
+      assertThat(failures.get(i).ts() - failures.get(i - 1).ts()).isBetween(10 * MIN, 10 * MIN + 10 * SEC);
+      assertThat(failures.get(i).evidence()).isEqualTo(failures.get(0).evidence());
+    }
+  }
+
+  @Test
   void shouldKeepThePeriodAcrossARestoreFromTheStores() {
     TargetTracker t = new TargetTracker(TARGET, settings);
     long first = background(t, 10, T0, T0 + 20 * MIN) + 30 * SEC;
