@@ -38,7 +38,7 @@ import org.apache.kafka.streams.state.Stores;
  *       per burst); cleared after {@code burst.clear-after} (40 min) or 2.5 periods without one.
  *   <li><b>Periodic recycling</b>: at least {@code period.min-bursts} (3) bursts on a grid of one
  *       period ({@code period.tolerance} 5 %, one missing burst at a time allowed), period in
- *       [{@code period.min}, {@code period.max}] (1 min, 2 h). Severity from the fleet share of
+ *       [{@code period.min}, {@code period.max}] (5 min, 2 h), no more bursts off the grid than on it. Severity from the fleet share of
  *       the last two bursts on the grid (WARNING from 0.4, CRITICAL from 0.7), one level up when
  *       acquire failures came with the bursts. Emitted at each new burst on the grid; cleared after
  *       {@code period.clear-after-periods} (2.5) periods without one.

@@ -40,7 +40,8 @@ import java.time.Duration;
  * @param periodMinBursts bursts on one period before recycling is called periodic
  *     ({@code connections.period.min-bursts}, 3)
  * @param periodTolerance relative tolerance on each interval ({@code connections.period.tolerance}, 0.05)
- * @param periodMin shortest period considered ({@code connections.period.min}, 1m)
+ * @param periodMin shortest period considered ({@code connections.period.min}, 5m: pool lifetimes are
+ *     minutes; bursts seconds apart are a reconnect storm)
  * @param periodMax longest period considered ({@code connections.period.max}, 2h)
  * @param periodHistory bursts kept per target for the period estimate ({@code connections.period.history}, 16)
  * @param periodClearAfterPeriods periodic recycling clears after this many periods without a
@@ -155,7 +156,7 @@ public record ConnectionSettings(
         s.duration("connections.burst.clear-after", Duration.ofMinutes(40), ms, Duration.ofDays(7)),
         s.integer("connections.period.min-bursts", 3, 3, 1_000),
         s.decimal("connections.period.tolerance", 0.05, 0.001, 0.4),
-        s.duration("connections.period.min", Duration.ofMinutes(1), Duration.ofSeconds(1), day),
+        s.duration("connections.period.min", Duration.ofMinutes(5), Duration.ofSeconds(1), day),
         s.duration("connections.period.max", Duration.ofHours(2), Duration.ofSeconds(2), Duration.ofDays(7)),
         s.integer("connections.period.history", 16, 3, 256),
         s.decimal("connections.period.clear-after-periods", 2.5, 1.1, 100.0),

@@ -9,7 +9,8 @@ import java.util.Optional;
  * period; each candidate is checked by walking back from one of the latest bursts to the burst one
  * period earlier (within the tolerance), allowing one missing burst at a time (an interval of
  * about two periods). Bursts off the grid (a deploy, a one-off restart, a second series with
- * another period) are skipped, not fatal. The candidate whose chain holds the most bursts, less
+ * another period) are skipped, not fatal, as long as they are not more than the bursts on it (a
+ * reconnect storm makes bursts every few seconds, and some of them always line up). The candidate whose chain holds the most bursts, less
  * one for every missing one, wins (on a tie, the one whose bursts sit closest to their grid), if
  * that score reaches {@code minBursts}; its period is then refined by a least-squares fit of burst
  * time against slot number, which averages out clock jitter and the window alignment.
@@ -120,6 +121,10 @@ final class PeriodEstimator {
       slots[count++] = slot;
       last = times[k];
       cursor = k - 1;
+    }
+    int strays = anchor - idx[count - 1] + 1 - count;
+    if (strays > count) {
+      return null; // more bursts off the grid than on it: a storm of bursts, not a period
     }
     Chain c = new Chain(anchor, Arrays.copyOf(idx, count), Arrays.copyOf(slots, count), missed, 0);
     return new Chain(anchor, c.idx, c.slots, missed, count < 2 ? Double.MAX_VALUE : rms(times, c, fit(times, c)));

@@ -129,6 +129,20 @@ class PeriodEstimatorTest {
   }
 
   @Test
+  void shouldFindNoPeriodInAStormOfBursts() {
+    // Reconnect bursts every 1-3 min for half an hour: candidates of 5 min and more hold more
+    // bursts off their grid than on it.
+    Random rnd = new Random(3);
+    PeriodEstimator fiveMinutes = new PeriodEstimator(3, 0.05, 10_000, 5 * MIN, 120 * MIN);
+    long[] slow = new long[16];
+    slow[0] = T0;
+    for (int i = 1; i < slow.length; i++) {
+      slow[i] = slow[i - 1] + 60_000 + rnd.nextInt(120_000);
+    }
+    assertThat(fiveMinutes.estimate(slow)).isEmpty();
+  }
+
+  @Test
   void shouldNotBridgeTwoMissingBursts() {
     Optional<PeriodEstimate> e = estimator.estimate(times(0, 45, 60));
     assertThat(e).isEmpty();
