@@ -11,8 +11,11 @@ import java.util.List;
  * @param opens opens in the burst
  * @param baseline robust baseline of opens per span when the burst began
  * @param instances distinct instances opening in the burst
+ * @param usualInstances how many distinct instances open connections in a stretch that long when
+ *     nothing special happens (the background churn; median of recent spans, scaled to the length)
  * @param fleetSize the target's fleet at the end of the burst
- * @param fleetFraction {@code instances / fleetSize}
+ * @param fleetFraction {@code (instances - usualInstances) / fleetSize}: the share of the fleet
+ *     that took part beyond the background
  * @param failures acquire failures during the burst
  * @param services services with events in the burst (at most 8, sorted)
  */
@@ -22,6 +25,7 @@ public record BurstFigures(
     long opens,
     double baseline,
     int instances,
+    double usualInstances,
     int fleetSize,
     double fleetFraction,
     long failures,
@@ -29,5 +33,10 @@ public record BurstFigures(
 
   public BurstFigures {
     services = services == null ? List.of() : List.copyOf(services);
+  }
+
+  /** The instances beyond the background churn, rounded. */
+  public int excessInstances() {
+    return (int) Math.round(instances - usualInstances);
   }
 }

@@ -26,17 +26,19 @@ import org.apache.kafka.streams.state.Stores;
  *       dropped and counted as late ({@code foreshock.late.records{detector=connections}}). Each
  *       window is judged with the one before it: a 10 s span sliding by 5 s, so a burst that
  *       straddles a window boundary is seen whole.
- *   <li><b>Fleet</b>: instances with any event on the target within {@code connections.fleet.expiry} (45 min).
+ *   <li><b>Fleet</b>: instances with any event on the target within {@code connections.fleet.expiry}
+ *       (45 min). For {@code connections.fleet.warmup} (15 min) after a target is first seen the
+ *       fleet is still being discovered, so bursts and periodic recycling stay INFO.
  *   <li><b>Burst</b>: span opens at least {@code burst.min-opens} (10), {@code burst.min-ratio} (3)
  *       × the median and median + {@code burst.threshold-scales} (6) × the robust spread of recent
  *       non-burst spans, from at least {@code burst.min-instances} (3) instances and
  *       {@code burst.min-fleet-fraction} (0.3) of the fleet. INFO below
- *       {@code burst.warning-fleet-fraction} (0.45), CRITICAL from
+ *       {@code burst.warning-fleet-fraction} (0.4), CRITICAL from
  *       {@code burst.critical-fleet-fraction} (0.75). Emitted when the burst ends (one signal
  *       per burst); cleared after {@code burst.clear-after} (40 min) or 2.5 periods without one.
  *   <li><b>Periodic recycling</b>: at least {@code period.min-bursts} (3) bursts on a grid of one
  *       period ({@code period.tolerance} 5 %, one missing burst at a time allowed), period in
- *       [{@code period.min}, {@code period.max}] (1 min, 2 h). Severity from the fleet share of
+ *       [{@code period.min}, {@code period.max}] (5 min, 2 h), no more bursts off the grid than on it. Severity from the fleet share of
  *       the last two bursts on the grid (WARNING from 0.4, CRITICAL from 0.7), one level up when
  *       acquire failures came with the bursts. Emitted at each new burst on the grid; cleared after
  *       {@code period.clear-after-periods} (2.5) periods without one.
@@ -49,7 +51,9 @@ import org.apache.kafka.streams.state.Stores;
  *       {@link ConnectionWindowFigures}), {@link StoreNames#CONNECTION_PATTERNS} (current bursts,
  *       period and failures per target, {@link ConnectionPattern}),
  *       {@link StoreNames#CONNECTION_DETECTOR_STATE} (checkpoints, {@link ConnectionDetectorState}).
- *   <li><b>Output</b>: {@link CandidateSignal}s keyed by target, to {@link Signals}.
+ *   <li><b>Output</b>: {@link CandidateSignal}s keyed by target, to {@link Signals}; the last
+ *       active signal of an open episode is re-sent after {@code connections.refresh} (10 min)
+ *       without one, so that the correlator does not take it as stale.
  * </ul>
  */
 public final class ConnectionDetectors {
@@ -65,13 +69,14 @@ public final class ConnectionDetectors {
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
     builder.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(StoreNames.CONNECTION_WINDOWS, settings.storeRetention(), settings.window(), false),
+        Stores.persistentWindowStore(StoreNames.CONNECTION_WINDOWS, settings.storeRetention(), settings.window(),
+            false),
         Serdes.String(), new JsonSerde<>(ConnectionWindowFigures.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.CONNECTION_PATTERNS),
+        Stores.inMemoryKeyValueStore(StoreNames.CONNECTION_PATTERNS),
         Serdes.String(), new JsonSerde<>(ConnectionPattern.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.persistentKeyValueStore(StoreNames.CONNECTION_DETECTOR_STATE),
+        Stores.inMemoryKeyValueStore(StoreNames.CONNECTION_DETECTOR_STATE),
         Serdes.String(), new JsonSerde<>(ConnectionDetectorState.class)));
     KStream<String, CandidateSignal> out = telemetry.connections().process(
         () -> new ConnectionProcessor(settings, metrics), Named.as("connection-detectors"),

@@ -1,6 +1,7 @@
 package dev.foreshock.detect.connections;
 
 import dev.foreshock.avro.Severity;
+import dev.foreshock.detect.CandidateSignal;
 import java.util.List;
 
 /**
@@ -28,6 +29,7 @@ import java.util.List;
  * @param failures failures in the latest span far above baseline
  * @param failingInstances distinct instances failing in the episode
  * @param failureBaseline baseline of failures per span at the onset
+ * @param openSignals the last active signal of each open episode (re-sent while it lasts)
  */
 public record ConnectionPattern(
     String target,
@@ -49,9 +51,11 @@ public record ConnectionPattern(
     long failureLastTs,
     long failures,
     int failingInstances,
-    double failureBaseline) {
+    double failureBaseline,
+    List<CandidateSignal> openSignals) {
 
   public ConnectionPattern {
     bursts = bursts == null ? List.of() : List.copyOf(bursts);
+    openSignals = openSignals == null ? List.of() : List.copyOf(openSignals);
   }
 }

@@ -16,6 +16,9 @@ import java.time.Duration;
  *     ({@code connections.window.max-instances}, 2000)
  * @param fleetExpiry an instance leaves a target's fleet after this long without any event on it
  *     ({@code connections.fleet.expiry}, 45m; must exceed the longest recycling period)
+ * @param fleetWarmup for this long after a target is first seen its fleet is still being discovered
+ *     (an instance shows up only when its pool changes), so fleet shares are too high: bursts and
+ *     periodic recycling stay INFO ({@code connections.fleet.warmup}, 15m)
  * @param maxFleet cap on a target's fleet ({@code connections.fleet.max-instances}, 5000)
  * @param baselineSpans recent non-burst spans the robust baseline keeps
  *     ({@code connections.baseline.spans}, 360 = 30 min of 5 s)
@@ -28,7 +31,7 @@ import java.time.Duration;
  * @param burstMinRatio opens must be at least this × the median ({@code connections.burst.min-ratio}, 3)
  * @param burstMinFleetFraction share of the fleet opening in the span for a burst (INFO)
  *     ({@code connections.burst.min-fleet-fraction}, 0.3)
- * @param burstWarningFleetFraction fleet share for WARNING ({@code connections.burst.warning-fleet-fraction}, 0.45)
+ * @param burstWarningFleetFraction fleet share for WARNING ({@code connections.burst.warning-fleet-fraction}, 0.4)
  * @param burstCriticalFleetFraction fleet share for CRITICAL ({@code connections.burst.critical-fleet-fraction}, 0.75)
  * @param burstMaxDuration a burst longer than this stops being excluded from the baseline (a level
  *     shift, not a burst) ({@code connections.burst.max-duration}, 60s)
@@ -37,7 +40,8 @@ import java.time.Duration;
  * @param periodMinBursts bursts on one period before recycling is called periodic
  *     ({@code connections.period.min-bursts}, 3)
  * @param periodTolerance relative tolerance on each interval ({@code connections.period.tolerance}, 0.05)
- * @param periodMin shortest period considered ({@code connections.period.min}, 1m)
+ * @param periodMin shortest period considered ({@code connections.period.min}, 5m: pool lifetimes are
+ *     minutes; bursts seconds apart are a reconnect storm)
  * @param periodMax longest period considered ({@code connections.period.max}, 2h)
  * @param periodHistory bursts kept per target for the period estimate ({@code connections.period.history}, 16)
  * @param periodClearAfterPeriods periodic recycling clears after this many periods without a
@@ -55,6 +59,9 @@ import java.time.Duration;
  * @param failuresCriticalFleetFraction share failing for CRITICAL
  *     ({@code connections.failures.critical-fleet-fraction}, 0.5)
  * @param failuresClearAfter failures clear after this long at baseline ({@code connections.failures.clear-after}, 2m)
+ * @param refresh an open episode's last signal is re-sent after this long without one, so that the
+ *     correlator does not take it as stale ({@code connections.refresh}, 10m; keep it below
+ *     {@code correlation.stale.fast})
  * @param storeRetention retention of the per-window store ({@code connections.store.retention}, 24h)
  * @param checkpointInterval how often a target's baseline and fleet are written to the state store
  *     ({@code connections.checkpoint}, 1m)
@@ -65,6 +72,7 @@ public record ConnectionSettings(
     Duration grace,
     int maxInstancesPerWindow,
     Duration fleetExpiry,
+    Duration fleetWarmup,
     int maxFleet,
     int baselineSpans,
     int baselineMinSpans,
@@ -92,6 +100,7 @@ public record ConnectionSettings(
     double failuresWarningFleetFraction,
     double failuresCriticalFleetFraction,
     Duration failuresClearAfter,
+    Duration refresh,
     Duration storeRetention,
     Duration checkpointInterval,
     Duration idleExpiry) {
@@ -132,6 +141,7 @@ public record ConnectionSettings(
         s.duration("connections.grace", Duration.ofSeconds(5), Duration.ZERO, Duration.ofMinutes(5)),
         s.integer("connections.window.max-instances", 2000, 10, 1_000_000),
         s.duration("connections.fleet.expiry", Duration.ofMinutes(45), Duration.ofMinutes(1), day),
+        s.duration("connections.fleet.warmup", Duration.ofMinutes(15), Duration.ZERO, day),
         s.integer("connections.fleet.max-instances", 5000, 10, 1_000_000),
         s.integer("connections.baseline.spans", 360, 12, 100_000),
         s.integer("connections.baseline.min-spans", 12, 1, 100_000),
@@ -140,13 +150,13 @@ public record ConnectionSettings(
         s.decimal("connections.burst.threshold-scales", 6.0, 0.0, 1_000.0),
         s.decimal("connections.burst.min-ratio", 3.0, 1.0, 1_000.0),
         s.decimal("connections.burst.min-fleet-fraction", 0.3, 0.0, 1.0),
-        s.decimal("connections.burst.warning-fleet-fraction", 0.45, 0.0, 1.0),
+        s.decimal("connections.burst.warning-fleet-fraction", 0.4, 0.0, 1.0),
         s.decimal("connections.burst.critical-fleet-fraction", 0.75, 0.0, 1.0),
         s.duration("connections.burst.max-duration", Duration.ofSeconds(60), ms, day),
         s.duration("connections.burst.clear-after", Duration.ofMinutes(40), ms, Duration.ofDays(7)),
         s.integer("connections.period.min-bursts", 3, 3, 1_000),
         s.decimal("connections.period.tolerance", 0.05, 0.001, 0.4),
-        s.duration("connections.period.min", Duration.ofMinutes(1), Duration.ofSeconds(1), day),
+        s.duration("connections.period.min", Duration.ofMinutes(5), Duration.ofSeconds(1), day),
         s.duration("connections.period.max", Duration.ofHours(2), Duration.ofSeconds(2), Duration.ofDays(7)),
         s.integer("connections.period.history", 16, 3, 256),
         s.decimal("connections.period.clear-after-periods", 2.5, 1.1, 100.0),
@@ -159,6 +169,7 @@ public record ConnectionSettings(
         s.decimal("connections.failures.warning-fleet-fraction", 0.2, 0.0, 1.0),
         s.decimal("connections.failures.critical-fleet-fraction", 0.5, 0.0, 1.0),
         s.duration("connections.failures.clear-after", Duration.ofMinutes(2), ms, day),
+        s.duration("connections.refresh", Duration.ofMinutes(10), Duration.ofSeconds(1), day),
         s.duration("connections.store.retention", Duration.ofHours(24), Duration.ofMinutes(1), Duration.ofDays(30)),
         s.duration("connections.checkpoint", Duration.ofMinutes(1), ms, day),
         s.duration("connections.idle-expiry", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)));

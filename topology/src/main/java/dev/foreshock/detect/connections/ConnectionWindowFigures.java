@@ -20,7 +20,10 @@ package dev.foreshock.detect.connections;
  * @param fleetFraction {@code openingInstances / fleetSize}
  * @param spanOpens opens in the span ending with this window
  * @param spanOpeningInstances distinct opening instances in the span
- * @param spanFleetFraction {@code spanOpeningInstances / fleetSize}
+ * @param usualOpeningInstances robust baseline (median) of distinct opening instances per span:
+ *     the background churn
+ * @param spanFleetFraction {@code (spanOpeningInstances - usualOpeningInstances) / fleetSize}: the
+ *     share of the fleet opening beyond the background
  * @param baselineOpens robust baseline (median) of opens per span
  * @param spanFailures acquire failures in the span
  * @param spanFailingInstances distinct failing instances in the span
@@ -43,6 +46,7 @@ public record ConnectionWindowFigures(
     double fleetFraction,
     long spanOpens,
     int spanOpeningInstances,
+    double usualOpeningInstances,
     double spanFleetFraction,
     double baselineOpens,
     long spanFailures,

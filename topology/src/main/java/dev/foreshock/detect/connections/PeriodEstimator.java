@@ -9,9 +9,10 @@ import java.util.Optional;
  * period; each candidate is checked by walking back from one of the latest bursts to the burst one
  * period earlier (within the tolerance), allowing one missing burst at a time (an interval of
  * about two periods). Bursts off the grid (a deploy, a one-off restart, a second series with
- * another period) are skipped, not fatal. The candidate whose chain holds the most bursts, less
- * two for every missing one, wins, if it holds at least {@code minBursts} bursts more than it
- * misses; its period is then refined by a least-squares fit of burst
+ * another period) are skipped, not fatal, as long as they are not more than the bursts on it (a
+ * reconnect storm makes bursts every few seconds, and some of them always line up). The candidate whose chain holds the most bursts, less
+ * one for every missing one, wins (on a tie, the one whose bursts sit closest to their grid), if
+ * that score reaches {@code minBursts}; its period is then refined by a least-squares fit of burst
  * time against slot number, which averages out clock jitter and the window alignment.
  *
  * <p>Pure; O(c × n) for c candidates and n bursts, run once per burst.
@@ -62,7 +63,7 @@ final class PeriodEstimator {
         }
       }
     }
-    if (best == null || best.matched() - best.missed < minBursts) {
+    if (best == null || best.score() < minBursts) {
       return Optional.empty();
     }
     // Refine twice: the fitted period may bring in a burst the rough candidate just missed.
@@ -75,10 +76,10 @@ final class PeriodEstimator {
       best = refined;
     }
     double period = fit(times, best);
-    if (period < minPeriodMs || period > maxPeriodMs || best.matched() - best.missed < minBursts) {
+    if (period < minPeriodMs || period > maxPeriodMs || best.score() < minBursts) {
       return Optional.empty();
     }
-    return Optional.of(new PeriodEstimate(Math.round(period), best.indices(), best.missed, rms(times, best, period)));
+    return Optional.of(new PeriodEstimate(Math.round(period), best.indices(), best.missed, best.rmsMs()));
   }
 
   private Chain bestChain(long[] times, double period) {
@@ -121,7 +122,12 @@ final class PeriodEstimator {
       last = times[k];
       cursor = k - 1;
     }
-    return new Chain(anchor, Arrays.copyOf(idx, count), Arrays.copyOf(slots, count), missed);
+    int strays = anchor - idx[count - 1] + 1 - count;
+    if (strays > count) {
+      return null; // more bursts off the grid than on it: a storm of bursts, not a period
+    }
+    Chain c = new Chain(anchor, Arrays.copyOf(idx, count), Arrays.copyOf(slots, count), missed, 0);
+    return new Chain(anchor, c.idx, c.slots, missed, count < 2 ? Double.MAX_VALUE : rms(times, c, fit(times, c)));
   }
 
   /** The index at or below {@code from} whose time is nearest {@code expected}, within {@code tol}; else -1. */
@@ -138,11 +144,15 @@ final class PeriodEstimator {
     return found;
   }
 
+  /** The chain with the higher score; on a tie, the one that fits its grid more tightly. */
   private static Chain better(Chain a, Chain b) {
     if (b == null) {
       return a;
     }
     if (a == null || b.score() > a.score()) {
+      return b;
+    }
+    if (b.score() == a.score() && b.rmsMs() < a.rmsMs()) {
       return b;
     }
     return a;
@@ -187,14 +197,14 @@ final class PeriodEstimator {
     return Math.sqrt(ss / n);
   }
 
-  private record Chain(int anchor, int[] idx, int[] slots, int missed) {
+  private record Chain(int anchor, int[] idx, int[] slots, int missed, double rmsMs) {
 
     int matched() {
       return idx.length;
     }
 
     int score() {
-      return idx.length - 2 * missed;
+      return idx.length - missed;
     }
 
     /** The matched burst indices, ascending. */

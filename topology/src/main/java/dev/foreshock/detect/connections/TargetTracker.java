@@ -7,6 +7,7 @@ import dev.foreshock.detect.CandidateSignal;
 import dev.foreshock.detect.connections.PeriodEstimator.PeriodEstimate;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -42,6 +43,8 @@ final class TargetTracker {
   private final long windowMs;
   private final FleetTracker fleet;
   private final RobustBaseline opensBaseline;
+  /** Distinct opening instances per span when nothing special happens: the background churn. */
+  private final RobustBaseline openersBaseline;
   private final RobustBaseline failuresBaseline;
   private final PeriodEstimator estimator;
 
@@ -50,6 +53,7 @@ final class TargetTracker {
   private boolean prevInBurst;
   private boolean prevFailing;
   private long nextWindowStart = Long.MIN_VALUE;
+  private long firstSeenTs = Long.MIN_VALUE;
   private long spansSeen;
   private long lastEventTs = Long.MIN_VALUE;
   private long lastCheckpointTs = Long.MIN_VALUE;
@@ -79,6 +83,8 @@ final class TargetTracker {
 
   private boolean patternDirty;
   private long updatedTs;
+  /** The last active signal of each open episode, re-sent while the episode lasts. */
+  private final Map<CandidateType, CandidateSignal> openSignals = new EnumMap<>(CandidateType.class);
 
   TargetTracker(String target, ConnectionSettings settings) {
     this.target = target;
@@ -86,6 +92,7 @@ final class TargetTracker {
     this.windowMs = settings.window().toMillis();
     this.fleet = new FleetTracker(settings.fleetExpiry().toMillis(), settings.maxFleet());
     this.opensBaseline = new RobustBaseline(settings.baselineSpans(), BASELINE_REFRESH);
+    this.openersBaseline = new RobustBaseline(settings.baselineSpans(), BASELINE_REFRESH);
     this.failuresBaseline = new RobustBaseline(settings.baselineSpans(), BASELINE_REFRESH);
     this.estimator = estimator(settings);
   }
@@ -96,9 +103,11 @@ final class TargetTracker {
     this.windowMs = settings.window().toMillis();
     this.fleet = FleetTracker.of(settings.fleetExpiry().toMillis(), settings.maxFleet(), state.fleet());
     this.opensBaseline = RobustBaseline.of(settings.baselineSpans(), BASELINE_REFRESH, state.opensSamples());
+    this.openersBaseline = RobustBaseline.of(settings.baselineSpans(), BASELINE_REFRESH, state.openerSamples());
     this.failuresBaseline = RobustBaseline.of(settings.baselineSpans(), BASELINE_REFRESH, state.failureSamples());
     this.estimator = estimator(settings);
     this.nextWindowStart = state.nextWindowStart();
+    this.firstSeenTs = state.firstSeenTs();
     this.spansSeen = state.spansSeen();
     this.lastEventTs = state.lastEventTs();
     this.lastCheckpointTs = state.nextWindowStart();
@@ -131,6 +140,9 @@ final class TargetTracker {
       t.failingInstancesRestored = pattern.failingInstances();
       t.failureBaseline = pattern.failureBaseline();
       t.updatedTs = pattern.updatedTs();
+      for (CandidateSignal open : pattern.openSignals()) {
+        t.openSignals.put(open.type(), open);
+      }
     }
     return t;
   }
@@ -207,14 +219,17 @@ final class TargetTracker {
     if (prev != null && prev.start == nextWindowStart - windowMs) {
       if (!prevInBurst) {
         opensBaseline.add(prev.opens);
+        openersBaseline.add(prev.openers.size());
       }
       if (!prevFailing) {
         failuresBaseline.add(prev.failures);
       }
       opensBaseline.addRepeated(0, empty - 1);
+      openersBaseline.addRepeated(0, empty - 1);
       failuresBaseline.addRepeated(0, empty - 1);
     } else {
       opensBaseline.addRepeated(0, empty);
+      openersBaseline.addRepeated(0, empty);
       failuresBaseline.addRepeated(0, empty);
     }
     spansSeen += empty;
@@ -226,6 +241,9 @@ final class TargetTracker {
 
   private void close(WindowAggregate w, Sink sink) {
     long end = w.start + windowMs;
+    if (firstSeenTs == Long.MIN_VALUE) {
+      firstSeenTs = w.start;
+    }
     for (String instance : w.instances) {
       fleet.seen(instance, end);
     }
@@ -237,16 +255,19 @@ final class TargetTracker {
 
     long spanOpens = w.opens + (p == null ? 0 : p.opens);
     int spanOpeners = WindowAggregate.unionSize(w.openers, p == null ? null : p.openers);
-    double spanFraction = Math.min(1.0, spanOpeners / (double) fleetSize);
+    // Only the instances beyond the usual background churn count towards the fleet share.
+    double usualOpeners = openersBaseline.median();
+    double spanFraction = Math.min(1.0, Math.max(0, spanOpeners - usualOpeners) / fleetSize);
     boolean burst = warm && spanOpens >= s.burstMinOpens() && spanOpeners >= s.burstMinInstances()
         && spanFraction >= s.burstMinFleetFraction()
         && spanOpens >= opensBaseline.threshold(s.burstThresholdScales(), s.burstMinRatio(), s.burstMinOpens());
     double baselineOpens = opensBaseline.median();
     if (burst) {
-      onBurstSpan(p == null ? w.start : p.start, end, baselineOpens, fleetSize, w, p);
+      onBurstSpan(p == null ? w.start : p.start, end, baselineOpens, usualOpeners, fleetSize, w, p);
       if (end - current.startTs > s.burstMaxDuration().toMillis()) {
         // Fleet-wide churn that goes on and on is the new normal, not a burst: let the baseline learn it.
         opensBaseline.add(spanOpens);
+        openersBaseline.add(spanOpeners);
       }
     } else {
       if (current != null) {
@@ -254,6 +275,7 @@ final class TargetTracker {
       }
       if (!prevInBurst) {
         opensBaseline.add(spanOpens);
+        openersBaseline.add(spanOpeners);
       }
     }
 
@@ -272,8 +294,8 @@ final class TargetTracker {
 
     sink.window(new ConnectionWindowFigures(target, w.start, end, w.opens, w.closes, w.failures,
         w.instances.size(), w.openers.size(), w.failers.size(), w.services.size(), fleetSize,
-        Math.min(1.0, w.openers.size() / (double) fleetSize), spanOpens, spanOpeners, spanFraction, baselineOpens,
-        spanFailures, spanFailers, baselineFailures, burst, failing));
+        Math.min(1.0, w.openers.size() / (double) fleetSize), spanOpens, spanOpeners, usualOpeners, spanFraction,
+        baselineOpens, spanFailures, spanFailers, baselineFailures, burst, failing));
 
     prev = w;
     prevInBurst = burst;
@@ -281,10 +303,10 @@ final class TargetTracker {
     nextWindowStart = end;
   }
 
-  private void onBurstSpan(long spanStart, long end, double baseline, int fleetSize, WindowAggregate w,
-      WindowAggregate p) {
+  private void onBurstSpan(long spanStart, long end, double baseline, double usualOpeners, int fleetSize,
+      WindowAggregate w, WindowAggregate p) {
     if (current == null) {
-      current = new BurstBuilder(spanStart, baseline, s.maxInstancesPerWindow());
+      current = new BurstBuilder(spanStart, baseline, usualOpeners / s.span().toMillis(), s.maxInstancesPerWindow());
     }
     current.endTs = end;
     current.fleetSize = fleetSize;
@@ -303,21 +325,23 @@ final class TargetTracker {
       bursts.removeFirst();
     }
     double fraction = before == null ? b.fleetFraction() : Math.max(b.fleetFraction(), before.fleetFraction());
-    burstSeverity = level(fraction, s.burstWarningFleetFraction(), s.burstCriticalFleetFraction());
+    burstSeverity = warmingUp(now) ? Severity.INFO
+        : level(fraction, s.burstWarningFleetFraction(), s.burstCriticalFleetFraction());
     lastBurstEndTs = b.endTs();
     Map<String, Double> evidence = new LinkedHashMap<>();
     evidence.put("opens", (double) b.opens());
     evidence.put("baseline", round(b.baseline()));
     evidence.put("instances", (double) b.instances());
+    evidence.put("usualInstances", round(b.usualInstances()));
     evidence.put("fleetSize", (double) b.fleetSize());
     evidence.put("fleetFraction", round(b.fleetFraction()));
     evidence.put("windowSeconds", (b.endTs() - b.startTs()) / 1000.0);
     evidence.put("failures", (double) b.failures());
-    String summary = instancesOf(b.instances(), b.fleetSize(), b.services()) + " opened " + b.opens()
+    String summary = instancesOf(b.excessInstances(), b.fleetSize(), b.services()) + " opened " + b.opens()
         + " connections to " + target + " within " + seconds(b.endTs() - b.startTs()) + " (baseline "
         + Math.round(b.baseline()) + "): a fleet-wide reconnect burst; check for synchronised pool recycling "
         + "(add jitter to maxLifetime) or a mass restart.";
-    sink.signal(CandidateSignal.active(CandidateType.CONNECTION_BURST, target, burstSeverity, now, b.startTs(),
+    emit(sink, CandidateSignal.active(CandidateType.CONNECTION_BURST, target, burstSeverity, now, b.startTs(),
         b.endTs(), summary, evidence, b.startTs()));
     markChanged(now);
     judgePeriod(now, sink);
@@ -354,6 +378,9 @@ final class TargetTracker {
       // Acquire failures at the bursts: the recycling already hurts.
       severity = severity == Severity.INFO ? Severity.WARNING : Severity.CRITICAL;
     }
+    if (warmingUp(now)) {
+      severity = Severity.INFO;
+    }
     boolean changed = periodicSeverity != severity || periodBursts != idx.length
         || Math.abs(est.periodMs() - periodMs) > s.periodTolerance() / 2 * Math.max(1, periodMs)
         || periodLastBurstEndTs != last.endTs();
@@ -378,14 +405,14 @@ final class TargetTracker {
     evidence.put("fleetSize", (double) last.fleetSize());
     evidence.put("jitterSeconds", round(est.jitterMs() / 1000.0));
     evidence.put("burstsWithFailures", (double) withFailures);
-    String trendText = trend > 0.01 ? ", the share rising by " + Math.round(trend * 100) + " points a burst"
+    String trendText = trend > 0.01 ? ", the share rising by " + Math.round(trend * 100) + " points per burst"
         : trend < -0.01 ? ", the share falling" : "";
     String failureText = withFailures > 0 ? ", with acquire failures at " + withFailures + " of them" : "";
-    String summary = instancesOf(last.instances(), last.fleetSize(), last.services()) + " reopened connections to "
-        + target + " within " + seconds(last.endTs() - last.startTs()) + ", every " + seconds(periodMs)
-        + " for the last " + periodBursts + " bursts" + trendText + failureText
+    String summary = instancesOf(last.excessInstances(), last.fleetSize(), last.services())
+        + " reopened connections to " + target + " within " + seconds(last.endTs() - last.startTs())
+        + ", every " + seconds(periodMs) + " for the last " + periodBursts + " bursts" + trendText + failureText
         + ": pool max-lifetime recycling is synchronised; add jitter to maxLifetime.";
-    sink.signal(CandidateSignal.active(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, severity, now,
+    emit(sink, CandidateSignal.active(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, severity, now,
         periodFirstBurstTs, periodLastBurstEndTs, summary, evidence, periodFirstBurstTs));
   }
 
@@ -424,37 +451,70 @@ final class TargetTracker {
         + seconds(s.span().toMillis()) + " from " + instancesOf(instances, fleetSize, List.copyOf(names))
         + " (baseline " + Math.round(failureBaseline) + "): pools cannot get connections; check " + target
         + " and its pooler (recent maintenance?) and recycle stalled pools.";
-    sink.signal(CandidateSignal.active(CandidateType.CONNECTION_FAILURES, target, severity, end, failureOnsetTs, end,
+    emit(sink, CandidateSignal.active(CandidateType.CONNECTION_FAILURES, target, severity, end, failureOnsetTs, end,
         summary, evidence, failureOnsetTs));
     markChanged(end);
   }
 
-  /** Ends the episodes whose condition has not been seen for long enough. */
+  /**
+   * Ends the episodes whose condition has not been seen for long enough. A cleared signal carries
+   * the event time at which the quiet stretch became long enough, not the (possibly later) time
+   * at which a window close noticed it.
+   */
   private void checkEnds(long now, Sink sink) {
     fleet.expire(now);
-    if (periodicSeverity != null && now - periodLastBurstEndTs >= s.periodClearAfterPeriods() * periodMs) {
-      sink.signal(CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, now));
+    long periodicEnd = periodLastBurstEndTs + Math.round(s.periodClearAfterPeriods() * periodMs);
+    if (periodicSeverity != null && now >= periodicEnd) {
+      emit(sink, CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, periodicEnd));
       periodicSeverity = null;
       periodMs = 0;
       periodBursts = 0;
       missedBursts = 0;
       periodFraction = 0;
       periodTrend = 0;
-      markChanged(now);
+      markChanged(periodicEnd);
     }
-    long burstQuiet = Math.max(s.burstClearAfter().toMillis(), Math.round(s.periodClearAfterPeriods() * periodMs));
-    if (burstSeverity != null && current == null && now - lastBurstEndTs >= burstQuiet) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, now));
+    long burstEnd = lastBurstEndTs
+        + Math.max(s.burstClearAfter().toMillis(), Math.round(s.periodClearAfterPeriods() * periodMs));
+    if (burstSeverity != null && current == null && now >= burstEnd) {
+      emit(sink, CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, burstEnd));
       burstSeverity = null;
-      markChanged(now);
+      markChanged(burstEnd);
     }
-    if (failureSeverity != null && now - failureLastTs >= s.failuresClearAfter().toMillis()) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, now));
+    long failureEnd = failureLastTs + s.failuresClearAfter().toMillis();
+    if (failureSeverity != null && now >= failureEnd) {
+      emit(sink, CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, failureEnd));
       failureSeverity = null;
       failingInstances.clear();
       failingInstancesRestored = 0;
-      markChanged(now);
+      markChanged(failureEnd);
     }
+    refresh(now, sink);
+  }
+
+  /**
+   * Re-sends the last active signal of every open episode not signalled for
+   * {@code connections.refresh}: the correlator takes an episode without active signals for a
+   * while as ended, and a recycling pattern or a long failure episode may go minutes without a
+   * change worth a new signal.
+   */
+  private void refresh(long now, Sink sink) {
+    long every = s.refresh().toMillis();
+    for (CandidateSignal last : List.copyOf(openSignals.values())) {
+      if (now - last.ts() >= every) {
+        emit(sink, new CandidateSignal(last.type(), last.subject(), last.severity(), now, last.windowStart(),
+            last.windowEnd(), last.summary(), last.evidence(), last.onsetTs()));
+      }
+    }
+  }
+
+  private void emit(Sink sink, CandidateSignal signal) {
+    if (signal.isActive()) {
+      openSignals.put(signal.type(), signal);
+    } else {
+      openSignals.remove(signal.type());
+    }
+    sink.signal(signal);
   }
 
   /** Whether this target has seen no event since {@code idleSince} and has nothing open. */
@@ -465,13 +525,13 @@ final class TargetTracker {
   /** Clears every open episode (before the target is forgotten). */
   void clearAll(long now, Sink sink) {
     if (burstSeverity != null) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, now));
+      emit(sink, CandidateSignal.cleared(CandidateType.CONNECTION_BURST, target, now));
     }
     if (periodicSeverity != null) {
-      sink.signal(CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, now));
+      emit(sink, CandidateSignal.cleared(CandidateType.PERIODIC_CONNECTION_RECYCLING, target, now));
     }
     if (failureSeverity != null) {
-      sink.signal(CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, now));
+      emit(sink, CandidateSignal.cleared(CandidateType.CONNECTION_FAILURES, target, now));
     }
     burstSeverity = null;
     periodicSeverity = null;
@@ -498,16 +558,22 @@ final class TargetTracker {
     return new ConnectionPattern(target, updatedTs, fleet.size(), List.copyOf(bursts), burstSeverity, lastBurstEndTs,
         periodicSeverity, periodMs / 1000.0, periodBursts, missedBursts, periodFraction, periodTrend,
         periodFirstBurstTs, periodLastBurstEndTs, failureSeverity, failureOnsetTs, failureLastTs, failures,
-        Math.max(failingInstances.size(), failingInstancesRestored), failureBaseline);
+        Math.max(failingInstances.size(), failingInstancesRestored), failureBaseline,
+        List.copyOf(openSignals.values()));
   }
 
   ConnectionDetectorState state() {
-    return new ConnectionDetectorState(target, nextWindowStart, spansSeen, lastEventTs, fleet.snapshot(),
-        opensBaseline.samples(), failuresBaseline.samples());
+    return new ConnectionDetectorState(target, firstSeenTs, nextWindowStart, spansSeen, lastEventTs, fleet.snapshot(),
+        opensBaseline.samples(), openersBaseline.samples(), failuresBaseline.samples());
   }
 
   int fleetSize() {
     return fleet.size();
+  }
+
+  /** Whether the fleet is still being discovered, so that fleet shares read too high. */
+  private boolean warmingUp(long now) {
+    return firstSeenTs == Long.MIN_VALUE || now - firstSeenTs < s.fleetWarmup().toMillis();
   }
 
   private void markChanged(long now) {
@@ -594,6 +660,7 @@ final class TargetTracker {
   private static final class BurstBuilder {
     final long startTs;
     final double baseline;
+    final double usualOpenersPerMs;
     final int cap;
     long endTs;
     long opens;
@@ -603,9 +670,10 @@ final class TargetTracker {
     final Set<String> openers = new HashSet<>();
     final TreeSet<String> services = new TreeSet<>();
 
-    BurstBuilder(long startTs, double baseline, int cap) {
+    BurstBuilder(long startTs, double baseline, double usualOpenersPerMs, int cap) {
       this.startTs = startTs;
       this.baseline = baseline;
+      this.usualOpenersPerMs = usualOpenersPerMs;
       this.cap = cap;
     }
 
@@ -626,9 +694,11 @@ final class TargetTracker {
 
     BurstFigures build() {
       int instances = openers.size();
+      // The background churn grows with the burst's length: a 15 s burst holds 1.5 spans of it.
+      double usual = Math.min(instances, usualOpenersPerMs * (endTs - startTs));
       List<String> names = new ArrayList<>(services);
-      return new BurstFigures(startTs, endTs, opens, baseline, instances, Math.max(fleetSize, instances),
-          Math.min(1.0, instances / (double) Math.max(1, fleetSize)), failures,
+      return new BurstFigures(startTs, endTs, opens, baseline, instances, usual, Math.max(fleetSize, instances),
+          Math.min(1.0, (instances - usual) / Math.max(1, fleetSize)), failures,
           names.subList(0, Math.min(names.size(), 8)));
     }
   }

@@ -108,6 +108,15 @@ class PeriodEstimatorTest {
   }
 
   @Test
+  void shouldPreferTheTighterGridWhenTwoChainsHoldAsManyBursts() {
+    // A stray burst 34.5 min before a 18-min series lines up, loosely, with its first and third bursts.
+    long[] t = {T0 - 2_071_000, T0, T0 + 18 * MIN + 2_000, T0 + 36 * MIN - 1_000};
+    PeriodEstimate e = estimator.estimate(t).orElseThrow();
+    assertThat((double) e.periodMs()).isBetween(17.9 * MIN, 18.1 * MIN);
+    assertThat(e.burstIndices()).containsExactly(1, 2, 3);
+  }
+
+  @Test
   void shouldFindNothingInIrregularBursts() {
     assertThat(estimator.estimate(times(0, 6, 19, 34, 50, 56, 83))).isEmpty();
     assertThat(estimator.estimate(times(0, 10, 23))).isEmpty();
@@ -117,6 +126,20 @@ class PeriodEstimatorTest {
   void shouldNotCallThreeBurstsWithAMissingOnePeriodic() {
     assertThat(estimator.estimate(times(0, 15, 45))).isEmpty();
     assertThat(estimator.estimate(times(0, 15, 45, 60))).isPresent();
+  }
+
+  @Test
+  void shouldFindNoPeriodInAStormOfBursts() {
+    // Reconnect bursts every 1-3 min for half an hour: candidates of 5 min and more hold more
+    // bursts off their grid than on it.
+    Random rnd = new Random(3);
+    PeriodEstimator fiveMinutes = new PeriodEstimator(3, 0.05, 10_000, 5 * MIN, 120 * MIN);
+    long[] slow = new long[16];
+    slow[0] = T0;
+    for (int i = 1; i < slow.length; i++) {
+      slow[i] = slow[i - 1] + 60_000 + rnd.nextInt(120_000);
+    }
+    assertThat(fiveMinutes.estimate(slow)).isEmpty();
   }
 
   @Test
