@@ -183,7 +183,8 @@ public final class SettingsSource {
     return new SettingsException(key + " = '" + value + "' (from " + origin(key) + ") is not " + expected);
   }
 
-  private String origin(String key) {
+  /** Where {@code key}'s value came from ({@code --set key}, an environment variable, a file), or "default". */
+  public String origin(String key) {
     return origins.getOrDefault(key, "default");
   }
 }

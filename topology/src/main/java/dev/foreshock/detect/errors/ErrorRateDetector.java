@@ -1,12 +1,47 @@
 package dev.foreshock.detect.errors;
 
+import dev.foreshock.StoreNames;
+import dev.foreshock.detect.CandidateSignal;
 import dev.foreshock.detect.Signals;
 import dev.foreshock.ingest.Telemetry;
+import dev.foreshock.json.JsonSerde;
 import dev.foreshock.metrics.PipelineMetrics;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
+import org.apache.kafka.streams.kstream.KStream;
+import org.apache.kafka.streams.kstream.Named;
+import org.apache.kafka.streams.state.Stores;
 
-/** The error-rate spike detector. */
+/**
+ * The error-rate spike detector ({@code ERROR_RATE_SPIKE}, seeds 000 and 002).
+ *
+ * <ul>
+ *   <li><b>Key</b>: the {@code service} of each {@code RequestStats} (the contract keys the topic
+ *       by service, so a service's records are in one partition; no repartition).
+ *   <li><b>Window</b>: tumbling {@code errors.window} (30 s), summing {@code requests} and
+ *       {@code errors} (5xx) over all instances; a record counts in the window holding the last
+ *       millisecond of its interval ({@code ts - 1}). Closed by stream time after
+ *       {@code errors.grace} (15 s); later records are dropped and counted as late
+ *       ({@code foreshock.late.records{detector=errors}}).
+ *   <li><b>Baseline</b>: the median ratio of the service's last {@code errors.baseline-windows}
+ *       (120) calm windows with at least {@code errors.min-requests} (100) requests; windows of a
+ *       spike never enter it. No judgement before {@code errors.min-baseline-windows} (10).
+ *   <li><b>Thresholds</b>: ratio at least {@code errors.min-jump} (0.05) above the baseline, at
+ *       least {@code errors.min-factor} (2) times it, binomial z-score at least
+ *       {@code errors.z-threshold} (5). CRITICAL when the jump is at least
+ *       {@code errors.critical-jump} (0.20), WARNING otherwise. Cleared after
+ *       {@code errors.clear-windows} (3) windows within {@code min-jump / 2} of the baseline.
+ *   <li><b>Output</b>: {@link CandidateSignal}s keyed by service, only on change, evidence
+ *       {@code errorRatio}, {@code baselineRatio}, {@code requests}, {@code errors}.
+ *   <li><b>Stores</b>: {@link StoreNames#ERROR_WINDOWS} (per-window figures, retention
+ *       {@code errors.retention}) and {@link StoreNames#ERROR_BASELINES} (per-service baseline),
+ *       for the query API.
+ * </ul>
+ */
 public final class ErrorRateDetector {
+
+  static final String WINDOWS_STORE = StoreNames.ERROR_WINDOWS;
+  static final String BASELINES_STORE = StoreNames.ERROR_BASELINES;
 
   private final ErrorRateSettings settings;
   private final PipelineMetrics metrics;
@@ -18,5 +53,16 @@ public final class ErrorRateDetector {
 
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
+    builder.addStateStore(Stores.windowStoreBuilder(
+            Stores.persistentWindowStore(WINDOWS_STORE, settings.retention(), settings.window(), false),
+            Serdes.String(), new JsonSerde<>(ErrorWindow.class))
+        .withCachingEnabled());
+    builder.addStateStore(Stores.keyValueStoreBuilder(
+            Stores.persistentKeyValueStore(BASELINES_STORE), Serdes.String(), new JsonSerde<>(ErrorBaseline.class))
+        .withCachingEnabled());
+    KStream<String, CandidateSignal> spikes = telemetry.requests()
+        .process(() -> new ErrorRateProcessor(settings, metrics), Named.as("error-rate-spikes"),
+            WINDOWS_STORE, BASELINES_STORE);
+    signals.add(spikes);
   }
 }

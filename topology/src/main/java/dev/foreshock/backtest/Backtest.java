@@ -1,0 +1,165 @@
+package dev.foreshock.backtest;
+
+import dev.foreshock.avro.IncidentCandidate;
+import dev.foreshock.config.ForeshockSettings;
+import dev.foreshock.ingest.Validation;
+import dev.foreshock.json.TelemetryFileReader;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.apache.avro.specific.SpecificRecord;
+
+/**
+ * Runs the real topology offline over a JSON-lines telemetry file: every line is parsed and
+ * validated as the contract says (a bad line is reported as {@code file:line: reason} and
+ * skipped), every good record is piped, in the order read, into an {@link OfflinePipeline}, and
+ * every incident candidate that comes out is handed to the {@link Listener}.
+ *
+ * <p>The pipeline's state lives in a temporary directory that is deleted afterwards.
+ */
+public final class Backtest {
+
+  /** Records piped between two looks at the output topics: keeps memory flat on long files. */
+  private static final int DRAIN_EVERY = 1_024;
+
+  /** What the backtest tells its caller while it runs. */
+  public interface Listener {
+
+    /** One incident candidate, in the order the topology wrote them. */
+    void candidate(IncidentCandidate candidate);
+
+    /** A line that was not used, as {@code file:line: reason}. */
+    void problem(String message);
+
+    /** How far the read has got (called every few thousand lines). */
+    default void progress(long lines, long bytesRead, long totalBytes, long records) {}
+  }
+
+  /**
+   * The figures of one backtest.
+   *
+   * @param lines lines in the file (blank ones included)
+   * @param records telemetry records piped through the topology
+   * @param rejected lines reported as problems and skipped
+   * @param deadLetters records the topology itself sent to the dead-letter topic (normally 0: the
+   *     reader applies the same rules)
+   * @param candidatesByType candidates written, by candidate type, sorted by type
+   * @param startup wall time to build and start the offline topology
+   * @param elapsed wall time from opening the file to the last candidate
+   * @param cpu CPU time of the backtest's thread over {@code elapsed} (the rate on a busy machine)
+   */
+  public record Result(long lines, long records, long rejected, long deadLetters,
+      Map<String, Long> candidatesByType, Duration startup, Duration elapsed,
+      Duration cpu) {
+
+    public long candidates() {
+      return candidatesByType.values().stream().mapToLong(Long::longValue).sum();
+    }
+
+    /** Records piped per second of wall time, parsing included. */
+    public double eventsPerSecond() {
+      return records / (Math.max(elapsed.toNanos(), 1) / 1e9);
+    }
+
+    /** Records piped per second of CPU time of the backtest's thread. */
+    public double eventsPerCpuSecond() {
+      return records / (Math.max(cpu.toNanos(), 1) / 1e9);
+    }
+  }
+
+  private final ForeshockSettings settings;
+  private final Clock clock;
+
+  /**
+   * @param clock the wall clock: ingest rejects event times too far ahead of it (the
+   *     {@code ingest.max.future.skew} setting); the pipeline's wall clock starts there
+   */
+  public Backtest(ForeshockSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  /**
+   * Runs the file through the topology.
+   *
+   * @throws IOException if the file cannot be opened or read (bad lines are not exceptions)
+   */
+  public Result run(Path input, Listener listener) throws IOException {
+    long totalBytes = Files.size(input);
+    long building = System.nanoTime();
+    Path stateDir = Files.createTempDirectory("foreshock-backtest-");
+    try (OfflinePipeline pipeline = new OfflinePipeline(settings, clock, clock.instant(), stateDir)) {
+      long started = System.nanoTime();
+      long startedCpu = cpuTime();
+      Run run = new Run(pipeline, listener);
+      TelemetryFileReader reader = new TelemetryFileReader(new Validation(settings.ingest()), clock);
+      TelemetryFileReader.Summary summary = reader.read(input, run::pipe, listener::problem,
+          (lines, bytes) -> listener.progress(lines, bytes, totalBytes, run.piped));
+      run.drain();
+      return new Result(summary.lines(), summary.records(), summary.rejected(), run.deadLetters,
+          Collections.unmodifiableMap(run.byType), Duration.ofNanos(started - building),
+          Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(cpuTime() - startedCpu));
+    } finally {
+      deleteRecursively(stateDir);
+    }
+  }
+
+  private static long cpuTime() {
+    ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+    return threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : 0L;
+  }
+
+  /** The state of one run: pipes records, and every so often passes the output on. */
+  private static final class Run {
+    final OfflinePipeline pipeline;
+    final Listener listener;
+    final TreeMap<String, Long> byType = new TreeMap<>();
+    long piped;
+    long deadLetters;
+
+    Run(OfflinePipeline pipeline, Listener listener) {
+      this.pipeline = pipeline;
+      this.listener = listener;
+    }
+
+    void pipe(SpecificRecord record) {
+      pipeline.pipe(record);
+      if (++piped % DRAIN_EVERY == 0) {
+        drain();
+      }
+    }
+
+    void drain() {
+      for (IncidentCandidate c : pipeline.drainCandidates()) {
+        byType.merge(c.getType().name(), 1L, Long::sum);
+        listener.candidate(c);
+      }
+      deadLetters += pipeline.drainDeadLetters().size();
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      paths.sorted(Comparator.reverseOrder()).forEach(p -> {
+        try {
+          Files.deleteIfExists(p);
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
+        }
+      });
+    } catch (IOException | UncheckedIOException e) {
+      // Leftovers in the temporary directory are harmless; the backtest's result is not.
+      org.slf4j.LoggerFactory.getLogger(Backtest.class).warn("could not delete {}: {}", dir, e.getMessage());
+    }
+  }
+}

@@ -1,0 +1,413 @@
+package dev.foreshock.detect.memory;
+
+import dev.foreshock.avro.CandidateType;
+import dev.foreshock.avro.Severity;
+import dev.foreshock.detect.CandidateSignal;
+import dev.foreshock.detect.memory.MemorySeries.Aggregate;
+import dev.foreshock.detect.memory.MemorySeries.HorizonState;
+import dev.foreshock.detect.memory.MemorySeries.HostSample;
+import dev.foreshock.detect.memory.MemorySeries.Ring;
+import dev.foreshock.detect.memory.MemorySeries.SampleRing;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The memory detectors' logic over one resource's {@link MemorySeries}, free of Kafka types (the
+ * processor in {@link MemoryDetectors} only loads and stores the state and forwards what the
+ * {@link Sink} receives). Per sample: O(hosts) to combine hosts, O(rapid window) for the rapid-rise
+ * fit (at most {@value #RECENT_CAPACITY} samples), O(horizons) to fold a closed window into the
+ * buckets; per closed bucket: O(points²) over the bounded ring (Theil–Sen, change point).
+ * One instance per processor: it holds scratch buffers and is not thread-safe.
+ */
+public final class MemoryAnalyzer {
+
+  /** Where the analysis goes. */
+  public interface Sink {
+    void window(MemoryWindow window);
+
+    void trends(MemoryTrendView view);
+
+    void signal(CandidateSignal signal);
+  }
+
+  static final int RECENT_CAPACITY = 64;
+  /** Projections this close to exhaustion are not re-emitted for every small shift. */
+  private static final long MIN_MATERIAL_MS = Duration.ofHours(12).toMillis();
+  static boolean DEBUG = false;
+
+  private final MemorySettings settings;
+  private final long windowMs;
+  private final long hostExpiryMs;
+  private final long rapidWindowMs;
+  private final double[] xs;
+  private final double[] ys;
+  private final double[] ys2;
+  private final double[] scratch;
+
+  public MemoryAnalyzer(MemorySettings settings) {
+    this.settings = settings;
+    this.windowMs = settings.window().toMillis();
+    this.hostExpiryMs = settings.hostExpiry().toMillis();
+    this.rapidWindowMs = settings.rapidWindow().toMillis();
+    int n = Math.max(settings.horizonPoints(), RECENT_CAPACITY);
+    this.xs = new double[n];
+    this.ys = new double[n];
+    this.ys2 = new double[n];
+    this.scratch = new double[n * (n - 1) / 2 + n];
+  }
+
+  /** A new, empty state for {@code resource}. */
+  public MemorySeries newSeries(String resource) {
+    MemorySeries s = new MemorySeries();
+    s.resource = resource;
+    s.recent = new SampleRing(RECENT_CAPACITY);
+    long historyWindows = settings.rapidHistory().toMillis() / windowMs + 2;
+    s.windowMax = new SampleRing((int) Math.min(historyWindows, 1_500));
+    for (Duration h : settings.horizons()) {
+      long hm = h.toMillis();
+      long bucket = Math.max(windowMs, hm / settings.horizonPoints());
+      bucket = (bucket + windowMs - 1) / windowMs * windowMs;
+      int points = (int) Math.max(2, Math.min(settings.horizonPoints(), hm / bucket));
+      s.horizons.add(new HorizonState(hm, bucket, points));
+    }
+    return s;
+  }
+
+  /**
+   * Adds one sample. Returns false (and changes nothing) when the sample is older than the open
+   * window: late samples are dropped.
+   *
+   * @param limit the sample's {@code maxBytes}, or 0 when none
+   */
+  public boolean observe(MemorySeries s, long ts, String host, long used, long limit, Sink sink) {
+    if (s.window.open() && ts < s.window.start) {
+      return false;
+    }
+    if (s.firstTs == Long.MIN_VALUE) {
+      s.firstTs = ts;
+    }
+    s.lastTs = Math.max(s.lastTs, ts);
+    double combined = combine(s, ts, host == null ? "" : host, used, limit);
+
+    long windowStart = Math.floorDiv(ts, windowMs) * windowMs;
+    if (s.window.open() && windowStart > s.window.start) {
+      closeWindow(s, sink);
+      s.window.count = 0;
+    }
+    if (!s.window.open()) {
+      s.window.reset(windowStart);
+    }
+    s.window.add(combined);
+    s.lastUsed = combined;
+
+    s.recent.add(ts, combined);
+    s.recent.dropBefore(ts - rapidWindowMs);
+    judgeRapidRise(s, ts, combined, sink);
+    return true;
+  }
+
+  /** The resource's level: the fullest host that reported within the host expiry. */
+  private double combine(MemorySeries s, long ts, String host, long used, long limit) {
+    HostSample h = s.hosts.get(host);
+    if (h == null) {
+      s.hosts.put(host, new HostSample(ts, used, limit));
+    } else if (ts >= h.ts) {
+      h.ts = ts;
+      h.used = used;
+      h.limit = limit;
+    }
+    if (s.hosts.size() == 1) {
+      HostSample only = s.hosts.values().iterator().next();
+      s.limit = only.limit;
+      return only.used;
+    }
+    double bestFraction = -1;
+    double bestUsed = used;
+    long bestLimit = limit;
+    for (Iterator<HostSample> it = s.hosts.values().iterator(); it.hasNext(); ) {
+      HostSample x = it.next();
+      if (x.ts < ts - hostExpiryMs) {
+        it.remove();
+        continue;
+      }
+      double fraction = x.limit > 0 ? (double) x.used / x.limit : x.used / 1e18;
+      if (fraction > bestFraction) {
+        bestFraction = fraction;
+        bestUsed = x.used;
+        bestLimit = x.limit;
+      }
+    }
+    s.limit = bestLimit;
+    return bestUsed;
+  }
+
+  private void closeWindow(MemorySeries s, Sink sink) {
+    Aggregate w = s.window;
+    sink.window(new MemoryWindow(s.resource, w.start, w.start + windowMs, Math.round(w.min), Math.round(w.max),
+        w.sum / w.count, Math.round(w.last), w.count, s.limit > 0 ? s.limit : null));
+    s.windowMax.add(w.start, w.max);
+    long windowEnd = w.start + windowMs;
+    boolean anyTrend = false;
+    int last = s.horizons.size() - 1;
+    for (int i = 0; i <= last; i++) {
+      HorizonState h = s.horizons.get(i);
+      long bucketStart = Math.floorDiv(w.start, h.bucketMs) * h.bucketMs;
+      if (h.bucket.open() && bucketStart > h.bucket.start) {
+        h.ring.add(h.bucket.start, h.bucket.min, h.bucket.max, h.bucket.sum / h.bucket.count);
+        h.bucket.count = 0;
+        fitHorizon(s, h, windowEnd, i == last, sink);
+        anyTrend = true;
+      }
+      if (!h.bucket.open()) {
+        h.bucket.reset(bucketStart);
+      }
+      h.bucket.add(w);
+    }
+    if (anyTrend) {
+      List<HorizonTrend> trends = new ArrayList<>(s.horizons.size());
+      for (HorizonState h : s.horizons) {
+        if (h.trend != null) {
+          trends.add(h.trend);
+        }
+      }
+      sink.trends(new MemoryTrendView(s.resource, windowEnd, Math.round(w.last), s.limit > 0 ? s.limit : null,
+          s.limit > 0 ? w.last / s.limit : null, trends, s.growthSeverity, s.rapidActive));
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // growth
+
+  /** Fits one horizon after a bucket closed at {@code now}; the judging horizon also decides growth. */
+  private void fitHorizon(MemorySeries s, HorizonState h, long now, boolean judge, Sink sink) {
+    Ring r = h.ring;
+    int n = r.size;
+    for (int i = 0; i < n; i++) {
+      int k = r.slot(i);
+      xs[i] = (r.start[k] + h.bucketMs / 2.0 - now) / 1000.0;
+      ys[i] = r.min[k];
+      ys2[i] = r.mean[k];
+    }
+    long minSpanSec = settings.growthMinSpan().toSeconds();
+    int from = 0;
+    int lastCandidate = -1;
+    if (judge) {
+      for (int i = 0; i < n; i++) {
+        if (xs[n - 1] - xs[i] >= minSpanSec) {
+          lastCandidate = i;
+        }
+      }
+      if (lastCandidate >= 0 && n >= 6) {
+        from = TrendMath.hingeChangePoint(xs, ys, 0, n, Math.min(lastCandidate, n - 6));
+      }
+    }
+    // informational horizons fit the whole ring; their change point only dates the onset
+    int onsetIndex = judge ? from : (n >= 6 ? TrendMath.hingeChangePoint(xs, ys, 0, n, n - 3) : 0);
+    double slope = TrendMath.theilSenSlope(xs, ys, from, n, scratch);
+    double atNow = TrendMath.medianIntercept(xs, ys, from, n, slope, scratch);
+    TrendMath.Fit envelope = TrendMath.ols(xs, ys, from, n);
+    TrendMath.Fit level = TrendMath.ols(xs, ys2, from, n);
+
+    // the peaks ride above the envelope by the sawtooth and the daily rhythm: take the second
+    // largest excursion of the last min-span above the envelope line (one outlier does not count),
+    // so that the projection is that of the peaks
+    double top = 0;
+    double excursion = 0;
+    for (int i = 0; i < n; i++) {
+      if (xs[i] >= -minSpanSec) {
+        double e = r.max[r.slot(i)] - (atNow + slope * xs[i]);
+        if (e > top) {
+          excursion = top;
+          top = e;
+        } else if (e > excursion) {
+          excursion = e;
+        }
+      }
+    }
+    double peakNow = atNow + excursion;
+    Double ste = null;
+    if (s.limit > 0 && slope > 0) {
+      ste = TrendMath.secondsToExhaustion(peakNow, s.limit, slope);
+    }
+    long onsetTs = n == 0 ? now : r.start[r.slot(onsetIndex)];
+    h.trend = new HorizonTrend(h.horizonMs / 1000, n - from, slope, level.slope(), envelope.r2(), ste, onsetTs,
+        now, judge);
+    if (!judge) {
+      return;
+    }
+
+    boolean eligible = lastCandidate >= 0 && n - from >= 6;
+    // growth rises in both halves of its stretch; a step rises in one of them only, and a daily
+    // rhythm falls in one of them
+    double firstHalf = 0;
+    double secondHalf = 0;
+    if (eligible) {
+      double mid = (xs[from] + xs[n - 1]) / 2;
+      int split = from + 1;
+      while (split < n - 2 && xs[split] < mid) {
+        split++;
+      }
+      firstHalf = TrendMath.theilSenSlope(xs, ys, from, split + 1, scratch);
+      secondHalf = TrendMath.theilSenSlope(xs, ys, split, n, scratch);
+    }
+    double recentSlope = Math.min(firstHalf, secondHalf);
+    // a line must explain the stretch better than one jump between two flat levels does
+    boolean notAStep = eligible
+        && TrendMath.sse(xs, ys, from, n, envelope.slope(), envelope.intercept()) < TrendMath.bestStepSse(ys, from, n);
+    boolean rising = eligible && s.limit > 0 && slope > 0 && level.slope() > 0
+        && envelope.r2() >= settings.growthMinR2()
+        && recentSlope >= settings.growthHalfRatio() * slope
+        && notAStep;
+    // once reported, growth holds while the envelope still rises over the last two min-spans
+    // (weaker than the test to open, so that a daily rhythm over the leak does not make it flap)
+    boolean sustained = false;
+    if (eligible && s.limit > 0 && slope > 0) {
+      int tailFrom = from;
+      while (tailFrom < n - 3 && xs[tailFrom] < -2.0 * minSpanSec) {
+        tailFrom++;
+      }
+      sustained = TrendMath.theilSenSlope(xs, ys, tailFrom, n, scratch) >= 0.5 * settings.growthHalfRatio() * slope;
+    }
+    boolean holds = s.growthSeverity == null ? rising : sustained;
+    if (DEBUG) System.err.printf("growth %s n=%d from=%d slope=%.3f/d level=%.3f/d r2=%.2f recent=%.3f/d ste=%s%n", java.time.Instant.ofEpochMilli(now), n, from, slope*86400/1e9, level.slope()*86400/1e9, envelope.r2(), recentSlope*86400/1e9, ste == null ? null : ste/3600);
+    Severity severity = null;
+    if (holds && ste != null) {
+      if (ste <= settings.growthLeeway().toSeconds()) {
+        severity = Severity.CRITICAL;
+      } else if (ste <= settings.growthWarnWithin().toSeconds()) {
+        severity = Severity.WARNING;
+      }
+    }
+    decideGrowth(s, severity, now, slope, envelope.r2(), ste, h, onsetTs, sink);
+  }
+
+  private void decideGrowth(MemorySeries s, Severity severity, long now, double slope, double r2, Double ste,
+      HorizonState h, long onsetTs, Sink sink) {
+    int persistence = settings.growthPersistence();
+    if (severity == null) {
+      s.growthPass = 0;
+      if (s.growthSeverity != null) {
+        if (s.growthFailSince == 0) {
+          s.growthFailSince = now;
+        } else if (now - s.growthFailSince >= settings.growthClearAfter().toMillis()) {
+          s.growthSeverity = null;
+          s.growthFailSince = 0;
+          sink.signal(CandidateSignal.cleared(CandidateType.MEMORY_GROWTH, s.resource, now));
+        }
+      }
+      return;
+    }
+    s.growthFailSince = 0;
+    s.growthPass++;
+    if (s.growthSeverity == null && s.growthPass < persistence) {
+      return;
+    }
+    long exhaustionTs = now + Math.round(ste * 1000);
+    boolean material = s.growthSeverity == null
+        || !s.growthSeverity.equals(severity.name())
+        || Math.abs(exhaustionTs - s.growthEmittedExhaustionTs)
+            >= settings.growthMaterialChange() * Math.max(MIN_MATERIAL_MS, s.growthEmittedExhaustionTs - now);
+    if (!material) {
+      return;
+    }
+    s.growthSeverity = severity.name();
+    s.growthEmittedExhaustionTs = exhaustionTs;
+    double usedFraction = s.lastUsed / s.limit;
+    Map<String, Double> evidence = new LinkedHashMap<>();
+    evidence.put("slopeBytesPerSecond", slope);
+    evidence.put("r2", r2);
+    evidence.put("secondsToExhaustion", ste);
+    evidence.put("usedFraction", usedFraction);
+    evidence.put("horizonSeconds", (double) (h.horizonMs / 1000));
+    evidence.put("onsetTs", (double) onsetTs);
+    String summary = String.format(java.util.Locale.ROOT,
+        "%s memory grows %s/day under its sawtooth since %s (r2 %.2f, now %.0f%% of %s); at this rate it reaches"
+            + " its limit in %s (%s). Find what stopped deleting or expiring data.",
+        s.resource, Formats.bytes(slope * 86_400), Formats.minute(onsetTs), r2, usedFraction * 100,
+        Formats.bytes(s.limit), ste < 60 ? "no time: its peaks reach it already" : Formats.duration(ste),
+        Formats.minute(exhaustionTs));
+    sink.signal(CandidateSignal.active(CandidateType.MEMORY_GROWTH, s.resource, severity, now, onsetTs, now,
+        summary, evidence, onsetTs));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // rapid rise
+
+  private void judgeRapidRise(MemorySeries s, long now, double last, Sink sink) {
+    boolean holds = false;
+    double slope = 0;
+    double ste = Double.POSITIVE_INFINITY;
+    long onsetTs = now;
+    double normal = Double.NEGATIVE_INFINITY;
+    SampleRing recent = s.recent;
+    int n = recent.size;
+    if (s.limit > 0 && n >= settings.rapidMinSamples()
+        && now - s.firstTs >= settings.rapidMinHistory().toMillis()) {
+      double min = Double.POSITIVE_INFINITY;
+      for (int i = 0; i < n; i++) {
+        int k = recent.slot(i);
+        xs[i] = (recent.ts[k] - now) / 1000.0;
+        ys[i] = recent.used[k];
+        if (ys[i] < min) {
+          min = ys[i];
+          onsetTs = recent.ts[k];
+        }
+      }
+      normal = normalLevel(s, now);
+      TrendMath.Fit fit = TrendMath.ols(xs, ys, 0, n);
+      slope = fit.slope();
+      if (DEBUG && last > 0.5 * s.limit) System.err.printf("rapid %s n=%d slope=%.0f r2=%.2f rise=%.0f normal=%.0f last=%.0f%n", java.time.Instant.ofEpochMilli(now), n, slope, fit.r2(), last - min, normal, last);
+      if (slope > 0 && fit.r2() >= settings.rapidMinR2()
+          && last - min >= settings.rapidMinRise() * s.limit
+          && last >= normal + settings.rapidBreakout() * s.limit) {
+        int half = n / 2;
+        double recentSlope = TrendMath.ols(xs, ys, half, n).slope();
+        ste = TrendMath.secondsToExhaustion(last, s.limit, slope);
+        holds = recentSlope >= 0.5 * slope && ste <= settings.rapidHorizon().toSeconds();
+      }
+    }
+    if (holds) {
+      s.rapidLastHoldTs = now;
+      if (!s.rapidActive) {
+        s.rapidActive = true;
+        s.rapidBreakoutLevel = normal + settings.rapidBreakout() * s.limit;
+        double usedFraction = last / s.limit;
+        Map<String, Double> evidence = new LinkedHashMap<>();
+        evidence.put("slopeBytesPerSecond", slope);
+        evidence.put("secondsToExhaustion", ste);
+        evidence.put("usedFraction", usedFraction);
+        String summary = String.format(java.util.Locale.ROOT,
+            "%s memory climbs %s/min since %s and is at %.0f%% of its limit %s: full in %s. Check what changed"
+                + " just before (deploy, job, traffic) and roll it back before writes are refused.",
+            s.resource, Formats.bytes(slope * 60), Formats.second(onsetTs), usedFraction * 100,
+            Formats.bytes(s.limit), Formats.duration(ste));
+        sink.signal(CandidateSignal.active(CandidateType.MEMORY_RAPID_RISE, s.resource, Severity.CRITICAL, now,
+            onsetTs, now, summary, evidence, onsetTs));
+      }
+    } else if (s.rapidActive
+        && (last < s.rapidBreakoutLevel || now - s.rapidLastHoldTs >= settings.rapidClearAfter().toMillis())) {
+      s.rapidActive = false;
+      sink.signal(CandidateSignal.cleared(CandidateType.MEMORY_RAPID_RISE, s.resource, now));
+    }
+  }
+
+  /** The highest level of the closed windows of the rapid history that ended before the rapid window. */
+  private double normalLevel(MemorySeries s, long now) {
+    SampleRing w = s.windowMax;
+    long until = now - rapidWindowMs - windowMs;
+    long since = now - settings.rapidHistory().toMillis();
+    double max = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < w.size; i++) {
+      int k = w.slot(i);
+      if (w.ts[k] >= since && w.ts[k] <= until) {
+        max = Math.max(max, w.used[k]);
+      }
+    }
+    // no closed window old enough: the history is unknown, so no breakout can be told
+    return max == Double.NEGATIVE_INFINITY ? Double.POSITIVE_INFINITY : max;
+  }
+}

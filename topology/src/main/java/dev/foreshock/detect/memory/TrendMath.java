@@ -1,0 +1,274 @@
+package dev.foreshock.detect.memory;
+
+import java.util.Arrays;
+
+/**
+ * The trend math of the memory detectors, free of Kafka types so that it can be unit-tested and
+ * benchmarked on its own: least squares with its coefficient of determination, the Theil–Sen
+ * robust slope, a hinge (flat-then-rising) change point, and the projection to a limit.
+ *
+ * <p>Every function works on a slice {@code [from, to)} of caller-owned arrays and allocates
+ * nothing but the optional scratch buffer; callers pass the small bounded rings of bucket
+ * aggregates (tens of points), never the whole history.
+ */
+public final class TrendMath {
+
+  private TrendMath() {}
+
+  /** A straight line {@code y = intercept + slope * x} and how well it fits ({@code r2} in [0, 1]). */
+  public record Fit(double slope, double intercept, double r2, int n) {
+
+    public double at(double x) {
+      return intercept + slope * x;
+    }
+  }
+
+  /** Ordinary least squares over {@code x[from..to)}, {@code y[from..to)}; fewer than two points give a flat fit. */
+  public static Fit ols(double[] x, double[] y, int from, int to) {
+    int n = to - from;
+    if (n < 2) {
+      return new Fit(0, n == 1 ? y[from] : 0, 0, n);
+    }
+    double mx = 0;
+    double my = 0;
+    for (int i = from; i < to; i++) {
+      mx += x[i];
+      my += y[i];
+    }
+    mx /= n;
+    my /= n;
+    double sxx = 0;
+    double sxy = 0;
+    double syy = 0;
+    for (int i = from; i < to; i++) {
+      double dx = x[i] - mx;
+      double dy = y[i] - my;
+      sxx += dx * dx;
+      sxy += dx * dy;
+      syy += dy * dy;
+    }
+    if (sxx == 0) {
+      return new Fit(0, my, 0, n);
+    }
+    double slope = sxy / sxx;
+    double r2 = syy == 0 ? 0 : Math.min(1, (sxy * sxy) / (sxx * syy));
+    return new Fit(slope, my - slope * mx, r2, n);
+  }
+
+  /** The coefficient of determination of a given line over the slice (may be negative for a bad line). */
+  public static double r2Of(double[] x, double[] y, int from, int to, double slope, double intercept) {
+    int n = to - from;
+    if (n < 2) {
+      return 0;
+    }
+    double my = 0;
+    for (int i = from; i < to; i++) {
+      my += y[i];
+    }
+    my /= n;
+    double ssRes = 0;
+    double ssTot = 0;
+    for (int i = from; i < to; i++) {
+      double r = y[i] - (intercept + slope * x[i]);
+      double d = y[i] - my;
+      ssRes += r * r;
+      ssTot += d * d;
+    }
+    return ssTot == 0 ? 0 : 1 - ssRes / ssTot;
+  }
+
+  /**
+   * The Theil–Sen slope: the median of the slopes of all pairs of points with distinct x. Robust to
+   * up to ~29% outliers. O(n²) time for n points, so only for small bounded rings.
+   *
+   * @param scratch a buffer of at least n(n-1)/2 doubles, or null to allocate one
+   */
+  public static double theilSenSlope(double[] x, double[] y, int from, int to, double[] scratch) {
+    int n = to - from;
+    if (n < 2) {
+      return 0;
+    }
+    int pairs = n * (n - 1) / 2;
+    double[] s = scratch != null && scratch.length >= pairs ? scratch : new double[pairs];
+    int k = 0;
+    for (int i = from; i < to; i++) {
+      for (int j = i + 1; j < to; j++) {
+        double dx = x[j] - x[i];
+        if (dx != 0) {
+          s[k++] = (y[j] - y[i]) / dx;
+        }
+      }
+    }
+    return k == 0 ? 0 : median(s, k);
+  }
+
+  /** The intercept that goes with a robust slope: the median of {@code y - slope * x}. */
+  public static double medianIntercept(double[] x, double[] y, int from, int to, double slope, double[] scratch) {
+    int n = to - from;
+    if (n == 0) {
+      return 0;
+    }
+    double[] s = scratch != null && scratch.length >= n ? scratch : new double[n];
+    for (int i = from; i < to; i++) {
+      s[i - from] = y[i] - slope * x[i];
+    }
+    return median(s, n);
+  }
+
+  /**
+   * Where a series that was flat began to rise: the index {@code k} in {@code [from, lastCandidate]}
+   * that best fits the continuous hinge {@code y = a + b * max(0, x - x[k])} by least squares.
+   * Returns {@code from} when the series rises throughout (the growth began at or before the first
+   * point). O(n) per candidate, O(n²) in all.
+   */
+  public static int hingeChangePoint(double[] x, double[] y, int from, int to, int lastCandidate) {
+    int best = from;
+    double bestSse = Double.POSITIVE_INFINITY;
+    int n = to - from;
+    if (n < 3) {
+      return from;
+    }
+    int last = Math.min(lastCandidate, to - 2);
+    for (int k = from; k <= last; k++) {
+      double tau = x[k];
+      // regression of y on h = max(0, x - tau) with intercept
+      double sh = 0;
+      double shh = 0;
+      double sy = 0;
+      double shy = 0;
+      for (int i = from; i < to; i++) {
+        double h = Math.max(0, x[i] - tau);
+        sh += h;
+        shh += h * h;
+        sy += y[i];
+        shy += h * y[i];
+      }
+      double det = n * shh - sh * sh;
+      if (det <= 0) {
+        continue;
+      }
+      double b = (n * shy - sh * sy) / det;
+      double a = (sy - b * sh) / n;
+      double sse = 0;
+      for (int i = from; i < to; i++) {
+        double r = y[i] - a - b * Math.max(0, x[i] - tau);
+        sse += r * r;
+      }
+      if (bestSse == Double.POSITIVE_INFINITY || sse < bestSse - 1e-9 * Math.abs(bestSse)) {
+        bestSse = sse;
+        best = k;
+      }
+    }
+    return best;
+  }
+
+  /** The sum of squared residuals of a line over the slice. */
+  public static double sse(double[] x, double[] y, int from, int to, double slope, double intercept) {
+    double sse = 0;
+    for (int i = from; i < to; i++) {
+      double r = y[i] - (intercept + slope * x[i]);
+      sse += r * r;
+    }
+    return sse;
+  }
+
+  /**
+   * The sum of squared residuals of the best step: two flat levels split at the best point (each
+   * side at least one point). A series that a step fits better than a line jumped once rather than
+   * grew. O(n) with running sums; infinity for fewer than two points.
+   */
+  public static double bestStepSse(double[] y, int from, int to) {
+    int n = to - from;
+    if (n < 2) {
+      return Double.POSITIVE_INFINITY;
+    }
+    double total = 0;
+    double totalSq = 0;
+    for (int i = from; i < to; i++) {
+      total += y[i];
+      totalSq += y[i] * y[i];
+    }
+    double best = Double.POSITIVE_INFINITY;
+    double left = 0;
+    double leftSq = 0;
+    for (int m = 1; m < n; m++) {
+      double v = y[from + m - 1];
+      left += v;
+      leftSq += v * v;
+      double right = total - left;
+      double rightSq = totalSq - leftSq;
+      double sse = (leftSq - left * left / m) + (rightSq - right * right / (n - m));
+      best = Math.min(best, sse);
+    }
+    return Math.max(0, best);
+  }
+
+  /**
+   * Seconds until {@code level} reaches {@code limit} at {@code slopePerSecond}: 0 when already at or
+   * above the limit, infinity when not rising.
+   */
+  public static double secondsToExhaustion(double level, double limit, double slopePerSecond) {
+    if (level >= limit) {
+      return 0;
+    }
+    if (!(slopePerSecond > 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    return (limit - level) / slopePerSecond;
+  }
+
+  /** The median of {@code values[0..n)}, reordering them (quickselect, expected O(n)). */
+  public static double median(double[] values, int n) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("median of no values");
+    }
+    if (n <= 16) {
+      Arrays.sort(values, 0, n);
+      return n % 2 == 1 ? values[n / 2] : (values[n / 2 - 1] + values[n / 2]) / 2;
+    }
+    double hi = select(values, 0, n - 1, n / 2);
+    if (n % 2 == 1) {
+      return hi;
+    }
+    double lo = Double.NEGATIVE_INFINITY;
+    for (int i = 0; i < n / 2; i++) {
+      lo = Math.max(lo, values[i]);
+    }
+    return (lo + hi) / 2;
+  }
+
+  private static double select(double[] a, int left, int right, int k) {
+    while (left < right) {
+      double pivot = medianOf3(a[left], a[(left + right) >>> 1], a[right]);
+      int i = left;
+      int j = right;
+      while (i <= j) {
+        while (a[i] < pivot) {
+          i++;
+        }
+        while (a[j] > pivot) {
+          j--;
+        }
+        if (i <= j) {
+          double t = a[i];
+          a[i] = a[j];
+          a[j] = t;
+          i++;
+          j--;
+        }
+      }
+      if (k <= j) {
+        right = j;
+      } else if (k >= i) {
+        left = i;
+      } else {
+        return a[k];
+      }
+    }
+    return a[k];
+  }
+
+  private static double medianOf3(double a, double b, double c) {
+    return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+  }
+}
