@@ -15,11 +15,14 @@ import dev.foreshock.serde.InMemorySchemaRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
@@ -36,15 +39,18 @@ import org.apache.kafka.streams.test.TestRecord;
 public final class OfflinePipeline implements AutoCloseable {
 
   private final TopologyTestDriver driver;
-  private final TestInputTopic<String, ConnectionEvent> connections;
-  private final TestInputTopic<String, MemorySample> memory;
-  private final TestInputTopic<String, RequestStats> requests;
-  private final TestInputTopic<String, ChangeEvent> changes;
-  private final TestInputTopic<String, ServiceDependencies> dependencies;
+  private final Input<ConnectionEvent> connections;
+  private final Input<MemorySample> memory;
+  private final Input<RequestStats> requests;
+  private final Input<ChangeEvent> changes;
+  private final Input<ServiceDependencies> dependencies;
   private final TestOutputTopic<String, IncidentCandidate> candidates;
   private final TestOutputTopic<byte[], byte[]> deadLetters;
   private final Topics topics;
   private final PipelineMetrics metrics;
+  private final StringSerializer keySerializer = new StringSerializer();
+  private final DirectInput direct;
+  private final Map<String, TestInputTopic<byte[], byte[]>> rawInputs = new HashMap<>();
 
   /**
    * @param clock the wall clock that ingest judges future timestamps by
@@ -52,6 +58,11 @@ public final class OfflinePipeline implements AutoCloseable {
    * @param stateDir where the driver's state stores live
    */
   public OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir) {
+    this(settings, clock, wallClockStart, stateDir, true);
+  }
+
+  /** @param direct whether records may go straight into the driver's task ({@link DirectInput}) */
+  OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir, boolean direct) {
     this.topics = new Topics(new AvroSerdes(new InMemorySchemaRegistry()));
     this.metrics = PipelineMetrics.inMemory();
     Properties props = new Properties();
@@ -65,42 +76,84 @@ public final class OfflinePipeline implements AutoCloseable {
     // Records arrive one at a time, in the order given: there is never anything to wait for, and
     // with idling enabled the driver formats a log message for every empty partition of every record.
     props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, StreamsConfig.MAX_TASK_IDLE_MS_DISABLED);
+    // The driver commits after every record, which flushes the caches: no cache is the same
+    // output without the cost (and what DirectInput relies on).
+    props.put(StreamsConfig.STATESTORE_CACHE_MAX_BYTES_CONFIG, 0L);
     this.driver = new TopologyTestDriver(
         new ForeshockTopology(settings, topics, metrics, clock).build(props), props, wallClockStart);
-    StringSerializer keys = new StringSerializer();
-    this.connections = driver.createInputTopic(Topics.CONNECTIONS, keys, topics.connections().valueSerde().serializer());
-    this.memory = driver.createInputTopic(Topics.MEMORY, keys, topics.memory().valueSerde().serializer());
-    this.requests = driver.createInputTopic(Topics.REQUESTS, keys, topics.requests().valueSerde().serializer());
-    this.changes = driver.createInputTopic(Topics.CHANGES, keys, topics.changes().valueSerde().serializer());
-    this.dependencies = driver.createInputTopic(Topics.DEPENDENCIES, keys,
-        topics.dependencies().valueSerde().serializer());
+    this.connections = new Input<>(Topics.CONNECTIONS, topics.connections().valueSerde().serializer());
+    this.memory = new Input<>(Topics.MEMORY, topics.memory().valueSerde().serializer());
+    this.requests = new Input<>(Topics.REQUESTS, topics.requests().valueSerde().serializer());
+    this.changes = new Input<>(Topics.CHANGES, topics.changes().valueSerde().serializer());
+    this.dependencies = new Input<>(Topics.DEPENDENCIES, topics.dependencies().valueSerde().serializer());
     this.candidates = driver.createOutputTopic(Topics.CANDIDATES, Serdes.String().deserializer(),
         topics.candidates().valueSerde().deserializer());
     this.deadLetters = driver.createOutputTopic(Topics.DLQ, Serdes.ByteArray().deserializer(),
         Serdes.ByteArray().deserializer());
+    this.direct = direct ? DirectInput.attach(driver).orElse(null) : null;
   }
 
   /** Sends one telemetry record to its topic, keyed and timestamped as the contract says. */
   public void pipe(SpecificRecord record) {
+    pipe(encode(record));
+  }
+
+  /**
+   * A telemetry record serialized as a producer would send it: its topic, key and value bytes
+   * (Confluent wire format) and timestamp ({@code ts}).
+   */
+  public record Encoded(String topic, byte[] key, byte[] value, long timestamp) {}
+
+  /**
+   * Serializes a record for {@link #pipe(Encoded)}; safe to call from another thread than the one
+   * that pipes (a backtest reads and encodes ahead on a thread of its own).
+   */
+  public Encoded encode(SpecificRecord record) {
     if (record instanceof ConnectionEvent e) {
-      connections.pipeInput(e.getTarget(), e, e.getTs());
+      return connections.encode(e.getTarget(), e, e.getTs());
     } else if (record instanceof MemorySample m) {
-      memory.pipeInput(m.getResource(), m, m.getTs());
+      return memory.encode(m.getResource(), m, m.getTs());
     } else if (record instanceof RequestStats r) {
-      requests.pipeInput(r.getService(), r, r.getTs());
+      return requests.encode(r.getService(), r, r.getTs());
     } else if (record instanceof ChangeEvent c) {
-      changes.pipeInput(c.getTarget(), c, c.getTs());
+      return changes.encode(c.getTarget(), c, c.getTs());
     } else if (record instanceof ServiceDependencies d) {
-      dependencies.pipeInput(d.getService(), d, d.getTs() == null ? 0L : d.getTs());
-    } else {
-      throw new IllegalArgumentException("not a telemetry record: " + record.getSchema().getFullName());
+      return dependencies.encode(d.getService(), d, d.getTs() == null ? 0L : d.getTs());
+    }
+    throw new IllegalArgumentException("not a telemetry record: " + record.getSchema().getFullName());
+  }
+
+  /** Sends an encoded record to its topic. */
+  public void pipe(Encoded record) {
+    if (direct == null || !direct.pipe(record.topic(), record.key(), record.value(), record.timestamp())) {
+      rawInput(record.topic()).pipeInput(new TestRecord<>(record.key(), record.value(),
+          Instant.ofEpochMilli(record.timestamp())));
+    }
+  }
+
+  /** One telemetry topic and the serializer of its values. */
+  private final class Input<T> {
+    private final String topic;
+    private final Serializer<T> serializer;
+
+    Input(String topic, Serializer<T> serializer) {
+      this.topic = topic;
+      this.serializer = serializer;
+    }
+
+    Encoded encode(String key, T value, long ts) {
+      return new Encoded(topic, keySerializer.serialize(topic, key), serializer.serialize(topic, value), ts);
     }
   }
 
   /** Sends raw bytes to a telemetry topic, as a broken or foreign producer might. */
   public void pipeRaw(String topic, String key, byte[] value, long timestamp) {
-    driver.createInputTopic(topic, new StringSerializer(), Serdes.ByteArray().serializer())
-        .pipeInput(new TestRecord<>(key, value, Instant.ofEpochMilli(timestamp)));
+    pipe(new Encoded(topic, keySerializer.serialize(topic, key), value, timestamp));
+  }
+
+  private TestInputTopic<byte[], byte[]> rawInput(String topic) {
+    return rawInputs.computeIfAbsent(topic, t -> driver.createInputTopic(t, Serdes.ByteArray().serializer(),
+        Serdes.ByteArray().serializer()));
   }
 
   /** The candidates written since the last call, in order. */
@@ -125,6 +178,11 @@ public final class OfflinePipeline implements AutoCloseable {
 
   public Topics topics() {
     return topics;
+  }
+
+  /** Whether records go straight into the driver's task (see {@link DirectInput}). */
+  boolean isDirect() {
+    return direct != null;
   }
 
   public PipelineMetrics metrics() {

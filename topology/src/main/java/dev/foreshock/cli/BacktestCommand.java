@@ -126,10 +126,10 @@ final class BacktestCommand implements Callable<Integer> {
         .collect(Collectors.joining(", ", " (", ")"));
     return String.format(Locale.ROOT,
         "summary: %s: %d lines, %d records, %d rejected%s, %d candidates%s; %.2f s, %.0f events/s "
-            + "(%.0f events per CPU second)",
+            + "(CPU: topology %.2f s, reader %.2f s)",
         input, r.lines(), r.records(), r.rejected(),
         r.deadLetters() == 0 ? "" : ", " + r.deadLetters() + " dead letters",
-        r.candidates(), byType, r.elapsed().toNanos() / 1e9, r.eventsPerSecond(), r.eventsPerCpuSecond());
+        r.candidates(), byType, r.elapsed().toNanos() / 1e9, r.eventsPerSecond(), r.cpu().toNanos() / 1e9, r.readerCpu().toNanos() / 1e9);
   }
 
   /** Writes candidates and problems as they come, and a progress line every 2 s. */

@@ -2,7 +2,9 @@ package dev.foreshock.json;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.foreshock.avro.CandidateStatus;
@@ -43,60 +45,279 @@ public final class JsonLines {
   private final ObjectMapper mapper = new ObjectMapper();
   private final JsonFactory factory = mapper.getFactory();
 
-  /** Reads one line into a telemetry record. */
+  /**
+   * Reads one line into a telemetry record. Fields the record does not have are ignored; a field
+   * given twice counts once, with its last value.
+   */
   public SpecificRecord parse(String line) throws JsonLineException {
-    JsonNode node;
-    try {
-      node = mapper.readTree(line);
+    Object[] f = new Object[FIELDS];
+    try (JsonParser p = factory.createParser(line)) {
+      if (p.nextToken() != JsonToken.START_OBJECT) {
+        throw new JsonLineException("not a JSON object");
+      }
+      JsonToken token;
+      while ((token = p.nextToken()) == JsonToken.FIELD_NAME) {
+        int field = fieldIndex(p.currentName());
+        JsonToken value = p.nextToken();
+        if (field < 0) {
+          p.skipChildren();
+        } else {
+          f[field] = field == DEPENDS_ON ? readArray(p, value) : readScalar(p, value);
+        }
+      }
+      if (token != JsonToken.END_OBJECT) {
+        throw new JsonLineException("not valid JSON: unexpected " + token);
+      }
+      if (p.nextToken() != null) {
+        throw new JsonLineException("not valid JSON: more after the end of the object");
+      }
     } catch (JsonProcessingException e) {
       throw new JsonLineException("not valid JSON: " + e.getOriginalMessage());
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // reading a String does not fail
     }
-    if (node == null || !node.isObject()) {
-      throw new JsonLineException("not a JSON object");
-    }
-    JsonNode type = node.get("type");
-    if (type == null || !type.isTextual()) {
+    if (!(f[TYPE] instanceof String type)) {
       throw new JsonLineException("missing \"type\" (one of " + String.join(", ", TYPES) + ")");
     }
-    return switch (type.asText()) {
+    return switch (type) {
       case "connection" -> ConnectionEvent.newBuilder()
-          .setTs(ts(node, "ts"))
-          .setService(text(node, "service"))
-          .setInstance(text(node, "instance"))
-          .setTarget(text(node, "target"))
-          .setEvent(connectionKind(node))
-          .setReason(optionalText(node, "reason"))
-          .setCount(node.has("count") && !node.get("count").isNull() ? (int) whole(node, "count") : 1)
+          .setTs(ts(f, TS))
+          .setService(text(f, SERVICE))
+          .setInstance(text(f, INSTANCE))
+          .setTarget(text(f, TARGET))
+          .setEvent(enumValue(f, EVENT, ConnectionEventKind.class))
+          .setReason(optionalText(f, REASON))
+          .setCount(isAbsent(f, COUNT) ? 1 : wholeInt(f, COUNT))
           .build();
       case "memory" -> MemorySample.newBuilder()
-          .setTs(ts(node, "ts"))
-          .setResource(text(node, "resource"))
-          .setHost(optionalText(node, "host"))
-          .setUsedBytes(whole(node, "usedBytes"))
-          .setMaxBytes(node.has("maxBytes") && !node.get("maxBytes").isNull() ? whole(node, "maxBytes") : null)
+          .setTs(ts(f, TS))
+          .setResource(text(f, RESOURCE))
+          .setHost(optionalText(f, HOST))
+          .setUsedBytes(whole(f, USED_BYTES))
+          .setMaxBytes(isAbsent(f, MAX_BYTES) ? null : whole(f, MAX_BYTES))
           .build();
       case "requests" -> RequestStats.newBuilder()
-          .setTs(ts(node, "ts"))
-          .setService(text(node, "service"))
-          .setInstance(text(node, "instance"))
-          .setIntervalMs(whole(node, "intervalMs"))
-          .setRequests(whole(node, "requests"))
-          .setErrors(whole(node, "errors"))
+          .setTs(ts(f, TS))
+          .setService(text(f, SERVICE))
+          .setInstance(text(f, INSTANCE))
+          .setIntervalMs(whole(f, INTERVAL_MS))
+          .setRequests(whole(f, REQUESTS))
+          .setErrors(whole(f, ERRORS))
           .build();
       case "change" -> ChangeEvent.newBuilder()
-          .setTs(ts(node, "ts"))
-          .setTarget(text(node, "target"))
-          .setKind(text(node, "kind"))
-          .setDescription(node.has("description") && !node.get("description").isNull() ? text(node, "description") : "")
+          .setTs(ts(f, TS))
+          .setTarget(text(f, TARGET))
+          .setKind(text(f, KIND))
+          .setDescription(isAbsent(f, DESCRIPTION) ? "" : text(f, DESCRIPTION))
           .build();
       case "dependencies" -> ServiceDependencies.newBuilder()
-          .setService(text(node, "service"))
-          .setDependsOn(textArray(node, "dependsOn"))
-          .setTs(node.has("ts") && !node.get("ts").isNull() ? ts(node, "ts") : null)
+          .setService(text(f, SERVICE))
+          .setDependsOn(textArray(f, DEPENDS_ON))
+          .setTs(isAbsent(f, TS) ? null : ts(f, TS))
           .build();
-      default -> throw new JsonLineException("unknown type \"" + type.asText() + "\" (expected one of "
+      default -> throw new JsonLineException("unknown type \"" + type + "\" (expected one of "
           + String.join(", ", TYPES) + ")");
     };
+  }
+
+  // The fields of the telemetry lines, by position in the array parse() fills.
+  private static final int TYPE = 0;
+  private static final int TS = 1;
+  private static final int SERVICE = 2;
+  private static final int INSTANCE = 3;
+  private static final int TARGET = 4;
+  private static final int EVENT = 5;
+  private static final int REASON = 6;
+  private static final int COUNT = 7;
+  private static final int RESOURCE = 8;
+  private static final int HOST = 9;
+  private static final int USED_BYTES = 10;
+  private static final int MAX_BYTES = 11;
+  private static final int INTERVAL_MS = 12;
+  private static final int REQUESTS = 13;
+  private static final int ERRORS = 14;
+  private static final int KIND = 15;
+  private static final int DESCRIPTION = 16;
+  private static final int DEPENDS_ON = 17;
+  private static final int FIELDS = 18;
+  private static final String[] FIELD_NAMES = {"type", "ts", "service", "instance", "target", "event", "reason",
+      "count", "resource", "host", "usedBytes", "maxBytes", "intervalMs", "requests", "errors", "kind",
+      "description", "dependsOn"};
+
+  /** JSON null, as opposed to a field that is not there (Java null). */
+  private static final Object NULL = new Object() {
+    @Override
+    public String toString() {
+      return "null";
+    }
+  };
+
+  /** A value of a shape no telemetry field has (an object, or an array where a scalar belongs). */
+  private record Composite(String description) {
+    @Override
+    public String toString() {
+      return description;
+    }
+  }
+
+  private static int fieldIndex(String name) {
+    return switch (name) {
+      case "type" -> TYPE;
+      case "ts" -> TS;
+      case "service" -> SERVICE;
+      case "instance" -> INSTANCE;
+      case "target" -> TARGET;
+      case "event" -> EVENT;
+      case "reason" -> REASON;
+      case "count" -> COUNT;
+      case "resource" -> RESOURCE;
+      case "host" -> HOST;
+      case "usedBytes" -> USED_BYTES;
+      case "maxBytes" -> MAX_BYTES;
+      case "intervalMs" -> INTERVAL_MS;
+      case "requests" -> REQUESTS;
+      case "errors" -> ERRORS;
+      case "kind" -> KIND;
+      case "description" -> DESCRIPTION;
+      case "dependsOn" -> DEPENDS_ON;
+      default -> -1;
+    };
+  }
+
+  /** A scalar as String, Long, BigInteger, Double, Boolean or NULL; anything else as a Composite. */
+  private static Object readScalar(JsonParser p, JsonToken token) throws IOException {
+    return switch (token) {
+      case VALUE_STRING -> p.getText();
+      case VALUE_NUMBER_INT -> p.getNumberType() == JsonParser.NumberType.BIG_INTEGER
+          ? p.getBigIntegerValue() : (Object) p.getLongValue();
+      case VALUE_NUMBER_FLOAT -> p.getDoubleValue();
+      case VALUE_TRUE -> Boolean.TRUE;
+      case VALUE_FALSE -> Boolean.FALSE;
+      case VALUE_NULL -> NULL;
+      case START_ARRAY -> {
+        p.skipChildren();
+        yield new Composite("an array");
+      }
+      default -> {
+        p.skipChildren();
+        yield new Composite("an object");
+      }
+    };
+  }
+
+  private static Object readArray(JsonParser p, JsonToken token) throws IOException {
+    if (token != JsonToken.START_ARRAY) {
+      return readScalar(p, token);
+    }
+    List<Object> items = new ArrayList<>();
+    JsonToken t;
+    while ((t = p.nextToken()) != JsonToken.END_ARRAY) {
+      items.add(readScalar(p, t));
+    }
+    return items;
+  }
+
+  private static boolean isAbsent(Object[] f, int field) {
+    return f[field] == null || f[field] == NULL;
+  }
+
+  private static String show(Object v) {
+    return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+  }
+
+  private static JsonLineException missing(int field) {
+    return new JsonLineException("missing field \"" + FIELD_NAMES[field] + "\"");
+  }
+
+  private static long ts(Object[] f, int field) throws JsonLineException {
+    Object v = f[field];
+    if (isAbsent(f, field)) {
+      throw missing(field);
+    }
+    if (v instanceof Long l) {
+      return l;
+    }
+    if (v instanceof String s) {
+      try {
+        return OffsetDateTime.parse(s).toInstant().toEpochMilli();
+      } catch (DateTimeParseException e) {
+        throw new JsonLineException("field \"" + FIELD_NAMES[field]
+            + "\" is not epoch milliseconds or an ISO-8601 time: \"" + s + "\"");
+      }
+    }
+    throw new JsonLineException("field \"" + FIELD_NAMES[field]
+        + "\" must be epoch milliseconds or an ISO-8601 string, was " + show(v));
+  }
+
+  private static String text(Object[] f, int field) throws JsonLineException {
+    Object v = f[field];
+    if (isAbsent(f, field)) {
+      throw missing(field);
+    }
+    if (!(v instanceof String s)) {
+      throw new JsonLineException("field \"" + FIELD_NAMES[field] + "\" must be a string, was " + show(v));
+    }
+    return s;
+  }
+
+  private static String optionalText(Object[] f, int field) throws JsonLineException {
+    return isAbsent(f, field) ? null : text(f, field);
+  }
+
+  private static long whole(Object[] f, int field) throws JsonLineException {
+    Object v = f[field];
+    if (isAbsent(f, field)) {
+      throw missing(field);
+    }
+    if (v instanceof Long l) {
+      return l;
+    }
+    if (v instanceof Double d && d == Math.rint(d) && Math.abs(d) < 9e18) {
+      return d.longValue();
+    }
+    throw new JsonLineException("field \"" + FIELD_NAMES[field] + "\" must be a whole number, was " + show(v));
+  }
+
+  private static int wholeInt(Object[] f, int field) throws JsonLineException {
+    long v = whole(f, field);
+    if (v < Integer.MIN_VALUE || v > Integer.MAX_VALUE) {
+      throw new JsonLineException("field \"" + FIELD_NAMES[field] + "\" is too large, was " + v);
+    }
+    return (int) v;
+  }
+
+  private static List<String> textArray(Object[] f, int field) throws JsonLineException {
+    Object v = f[field];
+    if (isAbsent(f, field)) {
+      throw missing(field);
+    }
+    if (!(v instanceof List<?> items)) {
+      throw new JsonLineException("field \"" + FIELD_NAMES[field] + "\" must be an array of strings, was "
+          + show(v));
+    }
+    List<String> out = new ArrayList<>(items.size());
+    for (Object item : items) {
+      if (!(item instanceof String s)) {
+        throw new JsonLineException("field \"" + FIELD_NAMES[field] + "\" must hold only strings, found "
+            + show(item));
+      }
+      out.add(s);
+    }
+    return out;
+  }
+
+  private static <E extends Enum<E>> E enumValue(Object[] f, int field, Class<E> type) throws JsonLineException {
+    String v = text(f, field);
+    try {
+      return Enum.valueOf(type, v);
+    } catch (IllegalArgumentException e) {
+      List<String> names = new ArrayList<>();
+      for (E c : type.getEnumConstants()) {
+        names.add(c.name());
+      }
+      throw new JsonLineException("field \"" + FIELD_NAMES[field] + "\" is \"" + v + "\", expected one of "
+          + String.join(", ", names));
+    }
   }
 
   /** Writes a telemetry record as one line (no newline), with its {@code "type"}. */
@@ -262,25 +483,6 @@ public final class JsonLines {
     return v.asText();
   }
 
-  private static String optionalText(JsonNode node, String field) throws JsonLineException {
-    JsonNode v = node.get(field);
-    return v == null || v.isNull() ? null : text(node, field);
-  }
-
-  private static long whole(JsonNode node, String field) throws JsonLineException {
-    JsonNode v = node.get(field);
-    if (v == null || v.isNull()) {
-      throw new JsonLineException("missing field \"" + field + "\"");
-    }
-    if (v.isIntegralNumber() && v.canConvertToLong()) {
-      return v.asLong();
-    }
-    if (v.isFloatingPointNumber() && v.asDouble() == Math.rint(v.asDouble()) && Math.abs(v.asDouble()) < 9e18) {
-      return (long) v.asDouble();
-    }
-    throw new JsonLineException("field \"" + field + "\" must be a whole number, was " + v);
-  }
-
   private static List<String> textArray(JsonNode node, String field) throws JsonLineException {
     JsonNode v = node.get(field);
     if (v == null || v.isNull()) {
@@ -297,10 +499,6 @@ public final class JsonLines {
       out.add(item.asText());
     }
     return out;
-  }
-
-  private static ConnectionEventKind connectionKind(JsonNode node) throws JsonLineException {
-    return enumValue(node, "event", ConnectionEventKind.class);
   }
 
   private static <E extends Enum<E>> E enumValue(JsonNode node, String field, Class<E> type) throws JsonLineException {
