@@ -57,4 +57,13 @@ public final class StoreNames {
    * value = {@code detect.gaps.SourceCadence}).
    */
   public static final String GAP_SOURCES = "gap-sources";
+
+  /** Connection figures per target and 5 s window (window store; query API: /connections/{target}). */
+  public static final String CONNECTION_WINDOWS = "connection-windows";
+
+  /** Current bursts, recycling period and acquire-failure state per target (query API). */
+  public static final String CONNECTION_PATTERNS = "connection-patterns";
+
+  /** The connection detectors' checkpointed baselines and fleet per target (internal). */
+  public static final String CONNECTION_DETECTOR_STATE = "connection-detector-state";
 }
