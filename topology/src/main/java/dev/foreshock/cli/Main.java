@@ -40,7 +40,8 @@ public final class Main implements Runnable {
   static final List<Supplier<Object>> COMMANDS = List.of(
       BacktestCommand::new,
       RunCommand::new,
-      ProduceCommand::new);
+      ProduceCommand::new,
+      BenchCommand::new);
 
   private final Map<String, String> environment;
 
