@@ -105,9 +105,12 @@ public final class LiveBench implements AutoCloseable {
   private final Map<String, Integer> partitions = new HashMap<>();
   private StreamsApp pipeline;
   private PipelineMetrics metrics;
+  private final Map<String, String> kafkaProperties;
 
-  private LiveBench(Path dir, ForeshockSettings topology, Consumer<String> progress) {
+  private LiveBench(Path dir, ForeshockSettings topology, Map<String, String> kafkaProperties,
+      Consumer<String> progress) {
     this.dir = dir;
+    this.kafkaProperties = Map.copyOf(kafkaProperties);
     this.topology = topology;
     this.progress = progress;
     EmbeddedKafka k = EmbeddedKafka.start(dir, "127.0.0.1", 0);
@@ -133,9 +136,15 @@ public final class LiveBench implements AutoCloseable {
     this.producer = new KafkaProducer<>(props, new StringSerializer(), new RoutingSerializer(serdes));
   }
 
-  /** Starts the broker and the registry (free ports, data under {@code dir}) and creates the topics. */
-  public static LiveBench start(Path dir, ForeshockSettings topology, Consumer<String> progress) {
-    LiveBench bench = new LiveBench(dir, topology, progress);
+  /**
+   * Starts the broker and the registry (free ports, data under {@code dir}) and creates the topics.
+   *
+   * @param kafkaProperties Kafka client properties given to both streams applications (the
+   *     {@code kafka.*} settings: a way to measure a streams configuration)
+   */
+  public static LiveBench start(Path dir, ForeshockSettings topology, Map<String, String> kafkaProperties,
+      Consumer<String> progress) {
+    LiveBench bench = new LiveBench(dir, topology, kafkaProperties, progress);
     try {
       ForeshockRuntime.ensureTopics(bench.settings(PIPELINE_APP));
       List<NewTopic> outputs = new ArrayList<>();
@@ -245,6 +254,32 @@ public final class LiveBench implements AutoCloseable {
     progress.accept(String.format(java.util.Locale.ROOT, "%s: %,d events in %.2f s: %,.0f events/s", app, events,
         run.processing().toNanos() / 1e9, run.eventsPerSecond()));
     return run;
+  }
+
+  /**
+   * Records in the application's internal topics (repartition topics and changelogs), by topic:
+   * what the pipeline writes besides its output, each a produce, a broker append and (for
+   * repartition topics) a consume more per record.
+   */
+  public Map<String, Long> internalRecords(String app) {
+    try {
+      List<String> internal = admin.listTopics().names().get(30, TimeUnit.SECONDS).stream()
+          .filter(t -> t.startsWith(app + "-")).sorted().toList();
+      Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> q = new HashMap<>();
+      for (var d : admin.describeTopics(internal).allTopicNames().get(30, TimeUnit.SECONDS).values()) {
+        d.partitions().forEach(p -> q.put(new TopicPartition(d.name(), p.partition()),
+            org.apache.kafka.clients.admin.OffsetSpec.latest()));
+      }
+      Map<String, Long> counts = new java.util.TreeMap<>();
+      admin.listOffsets(q).all().get(30, TimeUnit.SECONDS).forEach((tp, info) ->
+          counts.merge(tp.topic().substring(app.length() + 1), info.offset(), Long::sum));
+      return counts;
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot read the internal topics of " + app + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return Map.of();
+    }
   }
 
   /** Incident candidates committed on the output topic so far. */
@@ -466,7 +501,7 @@ public final class LiveBench implements AutoCloseable {
     values.put("state.dir", dir.resolve("state-" + app).toString());
     values.put("topics.replication.factor", "1");
     values.put("shutdown.timeout", "30s");
-    return RuntimeSettings.from(SettingsSource.of(values), Map.of());
+    return RuntimeSettings.from(SettingsSource.of(values), kafkaProperties);
   }
 
   private <V> KafkaConsumer<String, V> candidateConsumer(org.apache.kafka.common.serialization.Deserializer<V> values) {

@@ -20,6 +20,8 @@ import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import dev.foreshock.runtime.KafkaClientProperties;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.apache.avro.specific.SpecificRecord;
@@ -80,6 +82,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print the figures as JSON instead of a table.")
   private boolean json;
 
+  private Map<String, String> kafka = Map.of();
+
   @Override
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
@@ -90,6 +94,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     SettingsSource source = settingsOptions.source(main.environment());
     ForeshockSettings settings = ForeshockSettings.from(source);
+    kafka = KafkaClientProperties.collect(source, main.environment());
     SettingsOptions.warnUnknown(source, err);
     BenchReport report = new BenchReport();
     Path dir = Files.createTempDirectory("foreshock-bench-");
@@ -161,7 +166,7 @@ final class BenchCommand implements Callable<Integer> {
       throws InterruptedException {
     progress(err, "starting the embedded broker and registry in " + dir);
     PipelineMetrics metrics = PipelineMetrics.inMemory();
-    try (LiveBench bench = LiveBench.start(dir.resolve("live"), settings, m -> progress(err, m))) {
+    try (LiveBench bench = LiveBench.start(dir.resolve("live"), settings, kafka, m -> progress(err, m))) {
       long produced = 0;
       if (!skip.contains("throughput")) {
         List<SpecificRecord> records = Workload.scenarios(events, seed, dataEnd);
@@ -183,6 +188,13 @@ final class BenchCommand implements Callable<Integer> {
         report.add("pipeline.cpuRatio", "full pipeline / pass-through (CPU)",
             full.eventsPerCpuSecond() / pass.eventsPerCpuSecond(), "x", null);
         report.add("pipeline.candidates", "candidates committed", bench.candidatesWritten(), "count", null);
+        Map<String, Long> internal = bench.internalRecords("bench-pipeline");
+        report.add("pipeline.internalRecords", "records written to internal topics",
+            internal.values().stream().mapToLong(Long::longValue).sum(), "count", null);
+        report.note("internal topics of the pipeline (records): " + internal);
+        if (!kafka.isEmpty()) {
+          report.note("Kafka client properties given to both applications: " + kafka);
+        }
         report.note(String.format(Locale.ROOT, "throughput: %,d events; time from RUNNING to consumer-group lag 0 "
             + "(read_committed, repartition topics included); startup to RUNNING: pass-through %.1f s, pipeline %.1f s",
             produced, pass.startup().toNanos() / 1e9, full.startup().toNanos() / 1e9));
