@@ -30,15 +30,6 @@ public final class StoreNames {
    */
   public static final String CANDIDATE_HISTORY = "candidate-history";
 
-  /** Memory detectors' working state per resource (windows, horizon rings, signal state). */
-  public static final String MEMORY_SERIES = "memory-series";
-
-  /** Per-window memory figures per resource (window store, key = resource), for the query API. */
-  public static final String MEMORY_WINDOWS = "memory-windows";
-
-  /** Current memory trend per resource and horizon (key = resource), for the query API. */
-  public static final String MEMORY_TRENDS = "memory-trends";
-
   /**
    * Requests and errors per service and window (window store, key = service, value =
    * {@code detect.errors.ErrorWindow}): the figures behind {@code GET /api/v1/errors/{service}}.
@@ -57,6 +48,14 @@ public final class StoreNames {
    * value = {@code detect.gaps.SourceCadence}).
    */
   public static final String GAP_SOURCES = "gap-sources";
+  /** Memory detectors' working state per resource (windows, horizon rings, signal state). */
+  public static final String MEMORY_SERIES = "memory-series";
+
+  /** Per-window memory figures per resource (window store, key = resource), for the query API. */
+  public static final String MEMORY_WINDOWS = "memory-windows";
+
+  /** Current memory trend per resource and horizon (key = resource), for the query API. */
+  public static final String MEMORY_TRENDS = "memory-trends";
 
   /** Connection figures per target and 5 s window (window store; query API: /connections/{target}). */
   public static final String CONNECTION_WINDOWS = "connection-windows";

@@ -1,5 +1,7 @@
 package dev.foreshock.score;
 
+import java.util.Locale;
+
 /** Short human forms of durations for tables: {@code 850ms}, {@code 45s}, {@code 3m05s}, {@code 2h07m}, {@code 3d04h}. */
 public final class Durations {
 
@@ -21,11 +23,11 @@ public final class Durations {
       return sign + s + "s";
     }
     if (s < 3_600) {
-      return sign + String.format(java.util.Locale.ROOT, "%dm%02ds", s / 60, s % 60);
+      return sign + String.format(Locale.ROOT, "%dm%02ds", s / 60, s % 60);
     }
     if (s < 86_400) {
-      return sign + String.format(java.util.Locale.ROOT, "%dh%02dm", s / 3_600, (s % 3_600) / 60);
+      return sign + String.format(Locale.ROOT, "%dh%02dm", s / 3_600, (s % 3_600) / 60);
     }
-    return sign + String.format(java.util.Locale.ROOT, "%dd%02dh", s / 86_400, (s % 86_400) / 3_600);
+    return sign + String.format(Locale.ROOT, "%dd%02dh", s / 86_400, (s % 86_400) / 3_600);
   }
 }

@@ -2,6 +2,7 @@ package dev.foreshock.score;
 
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.foreshock.avro.CandidateType;
 import dev.foreshock.score.Scorecard.FileScore;
 import java.io.IOException;
 import java.io.StringWriter;
@@ -44,6 +45,7 @@ public final class EvaluationReport {
     }
     rows.add(summary(result.total(), "", result.runs()));
     StringBuilder out = new StringBuilder(Table.render(rows));
+    out.append(System.lineSeparator()).append(Table.render(byType(result)));
     for (Evaluation.Run r : result.runs()) {
       String name = r.scenario() + " #" + r.seed();
       if (r.deadLetters() > 0) {
@@ -70,6 +72,25 @@ public final class EvaluationReport {
     return out.toString();
   }
 
+  /** Per candidate type over every run: expectations met, delays, and false alarms of that type. */
+  private static List<String[]> byType(Evaluation.Result result) {
+    List<String[]> rows = new ArrayList<>();
+    rows.add(new String[] {"candidate type", "met", "median delay", "worst delay", "false alarms"});
+    FileScore total = result.total();
+    for (CandidateType type : CandidateType.values()) {
+      List<Scorecard.ExpectationResult> expected = total.expectations().stream()
+          .filter(e -> e.expectation().type() == type).toList();
+      long alarms = total.falseAlarms().stream().filter(a -> a.type() == type).count();
+      if (expected.isEmpty() && alarms == 0) {
+        continue;
+      }
+      FileScore t = new FileScore(type.name(), expected, List.of());
+      rows.add(new String[] {type.name(), t.met() + "/" + expected.size(), Durations.format(t.medianDelayMs()),
+          Durations.format(t.worstDelayMs()), Long.toString(alarms)});
+    }
+    return rows;
+  }
+
   private static String[] summary(FileScore s, String seed, List<Evaluation.Run> runs) {
     long candidates = runs.stream().mapToLong(Evaluation.Run::candidates).sum();
     long records = runs.stream().mapToLong(Evaluation.Run::records).sum();
@@ -80,7 +101,10 @@ public final class EvaluationReport {
         Long.toString(records), Durations.format(ms)};
   }
 
-  /** One JSON object: the seeds, every run with its full score, per-scenario totals and the total. */
+  /**
+   * One JSON object: the seeds, every run with its full score, per-scenario totals ({@code scenarios}),
+   * per-candidate-type totals ({@code types}) and the total.
+   */
   public static String json(Evaluation.Result result) {
     StringWriter out = new StringWriter();
     try (JsonGenerator g = MAPPER.getFactory().createGenerator(out)) {
@@ -109,8 +133,19 @@ public final class EvaluationReport {
         ScorecardPrinter.writeScore(g, result.scenarioTotal(scenario), false);
       }
       g.writeEndArray();
+      g.writeArrayFieldStart("types");
+      FileScore total = result.total();
+      for (CandidateType type : CandidateType.values()) {
+        List<Scorecard.ExpectationResult> expected = total.expectations().stream()
+            .filter(e -> e.expectation().type() == type).toList();
+        List<Scorecard.FalseAlarm> alarms = total.falseAlarms().stream().filter(a -> a.type() == type).toList();
+        if (!expected.isEmpty() || !alarms.isEmpty()) {
+          ScorecardPrinter.writeScore(g, new FileScore(type.name(), expected, alarms), false);
+        }
+      }
+      g.writeEndArray();
       g.writeFieldName("total");
-      ScorecardPrinter.writeScore(g, result.total(), false);
+      ScorecardPrinter.writeScore(g, total, false);
       g.writeEndObject();
     } catch (IOException e) {
       throw new UncheckedIOException(e);

@@ -2,6 +2,8 @@ package dev.foreshock.score;
 
 import dev.foreshock.avro.CandidateType;
 import dev.foreshock.avro.Severity;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -26,8 +28,8 @@ public record Labels(
     Quiet quiet) {
 
   public Labels {
-    parameters = parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(
-        new java.util.LinkedHashMap<>(parameters));
+    parameters = parameters == null ? Map.of() : Collections.unmodifiableMap(
+        new LinkedHashMap<>(parameters));
     expect = expect == null ? List.of() : List.copyOf(expect);
     allow = allow == null ? List.of() : List.copyOf(allow);
   }

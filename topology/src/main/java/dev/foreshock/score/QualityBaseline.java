@@ -12,9 +12,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -32,7 +34,7 @@ public record QualityBaseline(List<Long> seeds, Map<String, Entry> scenarios) {
 
   public QualityBaseline {
     seeds = List.copyOf(seeds);
-    scenarios = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(scenarios));
+    scenarios = Collections.unmodifiableMap(new LinkedHashMap<>(scenarios));
   }
 
   /** The baseline that {@code result} just meets. */
@@ -60,11 +62,11 @@ public record QualityBaseline(List<Long> seeds, Map<String, Entry> scenarios) {
       }
       FileScore s = result.scenarioTotal(scenario);
       if (s.met() < floor.minMet()) {
-        problems.add(String.format(java.util.Locale.ROOT, "%s: %d of %d expectations met, the baseline requires %d",
+        problems.add(String.format(Locale.ROOT, "%s: %d of %d expectations met, the baseline requires %d",
             scenario, s.met(), s.expectations().size(), floor.minMet()));
       }
       if (s.falseAlarms().size() > floor.maxFalseAlarms()) {
-        problems.add(String.format(java.util.Locale.ROOT, "%s: %d false alarms, the baseline allows %d", scenario,
+        problems.add(String.format(Locale.ROOT, "%s: %d false alarms, the baseline allows %d", scenario,
             s.falseAlarms().size(), floor.maxFalseAlarms()));
       }
     }

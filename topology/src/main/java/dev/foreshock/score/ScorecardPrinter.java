@@ -28,9 +28,7 @@ public final class ScorecardPrinter {
     for (Scorecard.FileScore f : files) {
       rows.add(row(f.name(), f));
     }
-    if (files.size() != 1) {
-      rows.add(row("total", Scorecard.total(files)));
-    }
+    rows.add(row("total", Scorecard.total(files)));
     StringBuilder out = new StringBuilder(Table.render(rows));
     for (Scorecard.FileScore f : files) {
       for (Scorecard.ExpectationResult r : f.expectations()) {

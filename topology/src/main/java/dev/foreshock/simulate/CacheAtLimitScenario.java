@@ -51,7 +51,7 @@ final class CacheAtLimitScenario implements Scenario {
     b.timeline.dependencies(start, "web-api", List.of(CACHE));
     b.timeline.change(start + b.betweenMs(Duration.ofDays(1), Duration.ofDays(5)), "web-api", "DEPLOY",
         "routine release of web-api");
-    Background.add(b, start, end, 1, requestInterval, memoryInterval, false, false);
+    Background.add(b, "billing", start, end, 1, requestInterval, memoryInterval, false, false);
     return b.build(end);
   }
 }

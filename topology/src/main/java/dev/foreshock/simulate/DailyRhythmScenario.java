@@ -64,7 +64,7 @@ final class DailyRhythmScenario implements Scenario {
     }
     b.timeline.dependencies(start, "web-api", List.of(RESOURCE));
     b.timeline.dependencies(start, "sessions-api", List.of(RESOURCE));
-    Background.add(b, start, end, 1, requestInterval, memoryInterval, false, false);
+    Background.add(b, "billing", start, end, 1, requestInterval, memoryInterval, false, false);
     return b.build(end);
   }
 }

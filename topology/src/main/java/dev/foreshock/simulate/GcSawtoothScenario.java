@@ -72,7 +72,7 @@ final class GcSawtoothScenario implements Scenario {
         .errors(Curve.constant(b.between(0.001, 0.004)))
         .emit(b.timeline, b.rnd, start, end);
     b.timeline.dependencies(start, "orders-api", List.of(HEAP, QUEUE, INDEX));
-    Background.add(b, start, end, 1, requestInterval, memoryInterval, false, false);
+    Background.add(b, "billing", start, end, 1, requestInterval, memoryInterval, false, false);
     return b.build(end);
   }
 }

@@ -73,7 +73,7 @@ final class HealthyRecyclingScenario implements Scenario {
     b.timeline.dependencies(start, "frontend-api", List.of(DATABASE));
     b.timeline.dependencies(start, "backend-api", List.of(DATABASE));
     b.timeline.dependencies(start, "reports-cron", List.of(DATABASE));
-    Background.add(b, start, end, 3, requestInterval, 30 * SECOND, true, true);
+    Background.add(b, "billing", start, end, 3, requestInterval, 30 * SECOND, true, true);
     return b.build(end);
   }
 }

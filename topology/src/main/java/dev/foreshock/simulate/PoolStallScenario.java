@@ -122,7 +122,7 @@ final class PoolStallScenario implements Scenario {
     }
     b.timeline.change(coldRestart, "core-api", "RESTART",
         "cold restart of the API runtime environment, stalled database processes killed");
-    Background.add(b, start, end, 3, requestInterval, 30 * SECOND, true, true);
+    Background.add(b, "inventory", start, end, 3, requestInterval, 30 * SECOND, true, true);
 
     b.param("restartedEarly", restarted.size());
     b.expect(CandidateType.CONNECTION_FAILURES, DATABASE, firstFailure, firstFailure + MINUTE, Severity.WARNING,

@@ -122,7 +122,7 @@ final class RapidRiseScenario implements Scenario {
     b.timeline.change(blueDown - 5 * SECOND, "search-api", "SCALE",
         "blue/green: old search-api instances scaled down to 0");
     b.timeline.change(rollbackAt, "search-api", "ROLLBACK", "rolled back the APM agent dependency update");
-    Background.add(b, start, end, 3, requestInterval, 30 * SECOND, true, true);
+    Background.add(b, "billing", start, end, 3, requestInterval, 30 * SECOND, true, true);
 
     b.param("onset", onset);
     b.expect(CandidateType.MEMORY_RAPID_RISE, QUEUE, onset, onset + 2 * MINUTE, Severity.CRITICAL,

@@ -67,7 +67,7 @@ final class RequestSurgeScenario implements Scenario {
 
     b.timeline.dependencies(start, "frontend-api", List.of("postgres-main", "redis-sessions"));
     b.timeline.dependencies(start, "export-api", List.of("postgres-main"));
-    Background.add(b, start, end, 3, requestInterval, 30 * SECOND, true, true);
+    Background.add(b, "billing", start, end, 3, requestInterval, 30 * SECOND, true, true);
     return b.build(end);
   }
 }

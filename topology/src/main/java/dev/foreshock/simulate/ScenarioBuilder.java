@@ -6,9 +6,11 @@ import dev.foreshock.score.Labels;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 
@@ -93,14 +95,14 @@ final class ScenarioBuilder {
 
   /** A fraction as a whole percentage, e.g. {@code 42%}. */
   static String pct(double fraction) {
-    return String.format(java.util.Locale.ROOT, "%.0f%%", fraction * 100);
+    return String.format(Locale.ROOT, "%.0f%%", fraction * 100);
   }
 
   /** The finished scenario; the quiet stretch is the whole run, at most INFO. */
   SimulatedScenario build(long lastMs) {
     long end = (lastMs + SECOND - 1) / SECOND * SECOND;
     List<Labels.Expectation> sorted = new ArrayList<>(expect);
-    sorted.sort(java.util.Comparator.comparingLong(Labels.Expectation::notBefore));
+    sorted.sort(Comparator.comparingLong(Labels.Expectation::notBefore));
     Labels labels = new Labels(name, seed, parameters, sorted, new ArrayList<>(allow),
         new Labels.Quiet(start, end, Severity.INFO));
     return new SimulatedScenario(name, seed, start, end, timeline.inFileOrder(rnd), labels);

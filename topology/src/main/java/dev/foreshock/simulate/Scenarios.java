@@ -14,10 +14,11 @@ public final class Scenarios {
 
   private static final List<Scenario> ALL = List.of(
       new RapidRiseScenario(),
-      new SyncRecyclingScenario(),
+      new SyncRecyclingScenario(true),
       new PoolStallScenario(),
       new SlowLeakScenario(),
       new HealthyRecyclingScenario(),
+      new SyncRecyclingScenario(false),
       new RequestSurgeScenario(),
       new CacheAtLimitScenario(),
       new DailyRhythmScenario(),

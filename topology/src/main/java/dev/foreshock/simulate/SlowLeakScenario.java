@@ -14,14 +14,14 @@ import java.util.List;
 
 /**
  * Seed 003: a DEPLOY of {@code jira-webhooks} drops the "remove completed jobs" flag; from then on
- * {@code redis-queue} keeps every completed job, and its memory grows, at a pace that follows the
+ * {@code redis-jobs} keeps every completed job, and its memory grows, at a pace that follows the
  * daily traffic, under the usual cleaner sawtooth and daily rhythm, for about three weeks until it
  * reaches maxmemory; then writes fail and its dependants return 5xx.
  */
 final class SlowLeakScenario implements Scenario {
 
   static final String NAME = "slow-leak";
-  static final String QUEUE = "redis-queue";
+  static final String QUEUE = "redis-jobs";
   static final List<String> SERVICES = List.of("jira-webhooks", "teams-app");
 
   @Override
@@ -31,7 +31,7 @@ final class SlowLeakScenario implements Scenario {
 
   @Override
   public String description() {
-    return "seed 003: a DEPLOY drops job cleanup; redis-queue grows for ~3 weeks under sawtooth and daily noise "
+    return "seed 003: a DEPLOY drops job cleanup; redis-jobs grows for ~3 weeks under sawtooth and daily noise "
         + "until maxmemory, then 5xx";
   }
 
@@ -103,7 +103,7 @@ final class SlowLeakScenario implements Scenario {
     }
     b.timeline.change(deployAt, SERVICES.get(0), "DEPLOY",
         "event processing of the To Do app moved to the new backend");
-    Background.add(b, start, end, 1, requestInterval, memoryInterval, false, false);
+    Background.add(b, "mail", start, end, 1, requestInterval, memoryInterval, false, false);
 
     b.param("onset", onset);
     b.param("daysToExhaustion", round((exhaustsAt - onset) / (double) DAY));

@@ -9,6 +9,7 @@ import dev.foreshock.avro.ConnectionEventKind;
 import dev.foreshock.avro.Severity;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.StringJoiner;
 
@@ -23,92 +24,59 @@ import java.util.StringJoiner;
 final class SyncRecyclingScenario implements Scenario {
 
   static final String NAME = "sync-recycling";
+  static final String UNSYNCHRONISED = "fixed-lifetime";
   static final String DATABASE = "postgres-main";
   static final String FRONTEND = "frontend-api";
 
   /** Share of the fleet in a burst from which the bunching counts as "half the fleet". */
   static final double HALF = 0.5;
 
+  private final boolean synchronise;
+
+  /**
+   * @param synchronise true for the seed incident; false for its negative control, the hours before
+   *     the upgrade: the same fleet, pools and confounders, recycling kept spread out by slow grants
+   */
+  SyncRecyclingScenario(boolean synchronise) {
+    this.synchronise = synchronise;
+  }
+
   @Override
   public String name() {
-    return NAME;
+    return synchronise ? NAME : UNSYNCHRONISED;
   }
 
   @Override
   public String description() {
-    return "seed 001: after a DB UPGRADE, pools with a fixed lifetime synchronise; fleet-wide bursts every period, "
-        + "growing; 10-min 4xx surges and a cron worker as confounders";
+    return synchronise
+        ? "seed 001: after a DB UPGRADE, pools with a fixed lifetime synchronise; fleet-wide bursts every period, "
+            + "growing; 10-min 4xx surges and a cron worker as confounders"
+        : "must not fire: seed 001 before the upgrade: pools with a fixed lifetime and no jitter, spread by slow "
+            + "connection grants; 10-min 4xx surges and a cron worker";
   }
 
   @Override
   public SimulatedScenario generate(long seed) {
-    ScenarioBuilder b = new ScenarioBuilder(NAME, seed, 1);
+    ScenarioBuilder b = new ScenarioBuilder(name(), seed, 1);
     long start = b.start;
     long requestInterval = b.param("requestIntervalSeconds", b.between(10, 20)) * SECOND;
     long lifetime = b.param("poolLifetimeSeconds", b.between(8 * 60, 20 * 60)) * SECOND;
     int fleetSize = b.param("fleetSize", b.between(16, 64));
     int poolSize = b.param("poolSize", b.between(4, 12));
-    double initialShare = b.param("initialBunchedShare", round(b.between(0.12, 0.3)));
-    double joinChance = b.param("joinChancePerPeriod", round(b.between(0.2, 0.4)));
-    long upgradeAt = start + b.betweenMs(Duration.ofMinutes(25), Duration.ofMinutes(45));
-    long syncAt = upgradeAt + b.betweenMs(Duration.ofMinutes(3), Duration.ofMinutes(10));
-    long firstBurst = syncAt + (long) (b.rnd.nextDouble() * lifetime);
-
-    // Bunching: which containers recycle with the cluster in each period.
-    boolean[] member = new boolean[fleetSize];
-    long[] offset = new long[fleetSize];
-    int members = 0;
-    for (int i = 0; i < fleetSize; i++) {
-      member[i] = b.rnd.nextDouble() < initialShare;
-      members += member[i] ? 1 : 0;
-      offset[i] = (long) (b.rnd.nextDouble() * lifetime);
-    }
-    for (int i = 0; members < 2; i++) {
-      if (!member[i]) {
-        member[i] = true;
-        members++;
-      }
-    }
-    List<Long> bursts = new ArrayList<>();
-    List<Double> shares = new ArrayList<>();
-    List<long[]> recycles = new ArrayList<>(); // {container, time}
-    long halfBurst = -1;
-    int periodsAfterHalf = 0;
-    for (int m = 0; periodsAfterHalf < 5 || m < 6; m++) {
-      long burst = firstBurst + m * lifetime;
-      int count = 0;
-      for (int i = 0; i < fleetSize; i++) {
-        if (member[i]) {
-          count++;
-          recycles.add(new long[] {i, burst + (long) (Noise.gaussian(b.rnd) * 1_200)});
-        } else {
-          recycles.add(new long[] {i, burst + offset[i]});
-        }
-      }
-      bursts.add(burst);
-      shares.add(count / (double) fleetSize);
-      if (halfBurst < 0 && count >= HALF * fleetSize) {
-        halfBurst = burst;
-      }
-      if (halfBurst >= 0) {
-        periodsAfterHalf++;
-      }
-      for (int i = 0; i < fleetSize; i++) {
-        if (!member[i] && b.rnd.nextDouble() < joinChance) {
-          member[i] = true;
-        }
-      }
-    }
-    long end = bursts.get(bursts.size() - 1) + b.betweenMs(Duration.ofMinutes(2), Duration.ofMinutes(6));
+    Bunching bunching = synchronise ? bunch(b, start, lifetime, fleetSize)
+        : new Bunching(List.of(), List.of(), List.of(), List.of(), -1, -1,
+            start + b.betweenMs(Duration.ofMinutes(100), Duration.ofMinutes(140)));
+    long end = bunching.end();
+    long halfBurst = bunching.halfBurst();
+    List<Long> bursts = bunching.bursts();
+    List<Double> shares = bunching.shares();
+    List<long[]> recycles = bunching.recycles();
     List<Instance> fleet = Instance.fleet(FRONTEND, "fapi", fleetSize, start, end);
-    StringJoiner shareText = new StringJoiner(",");
-    shares.forEach(s -> shareText.add(Double.toString(round(s))));
-    b.param("burstShares", shareText.toString());
 
     // Each container: single connections recycle on their own (spread by slow grants) until its
     // first whole-pool recycle; from then on the pool recycles as one.
     long[] firstWhole = new long[fleetSize];
-    java.util.Arrays.fill(firstWhole, Long.MAX_VALUE);
+    Arrays.fill(firstWhole, Long.MAX_VALUE);
     for (long[] r : recycles) {
       firstWhole[(int) r[0]] = Math.min(firstWhole[(int) r[0]], r[1]);
     }
@@ -188,12 +156,15 @@ final class SyncRecyclingScenario implements Scenario {
     b.timeline.dependencies(start, FRONTEND, List.of(DATABASE));
     b.timeline.dependencies(start, "backend-api", List.of(DATABASE));
     b.timeline.dependencies(start, "reports-cron", List.of(DATABASE));
-    b.timeline.change(upgradeAt, DATABASE, "UPGRADE", "automatic minor version upgrade by the cloud provider");
-    Background.add(b, start, end, 3, requestInterval, 30 * SECOND, true, true);
+    Background.add(b, "payments", start, end, 3, requestInterval, 30 * SECOND, true, true);
+    if (!synchronise) {
+      return b.build(end);
+    }
+    b.timeline.change(bunching.upgradeAt(), DATABASE, "UPGRADE", "automatic minor version upgrade by the cloud provider");
 
     b.expect(CandidateType.CONNECTION_BURST, DATABASE, halfBurst, halfBurst + MINUTE, Severity.WARNING,
         "first burst in which at least half of " + fleetSize + " containers recycle within seconds");
-    b.expect(CandidateType.PERIODIC_CONNECTION_RECYCLING, DATABASE, firstBurst, halfBurst + 4 * lifetime,
+    b.expect(CandidateType.PERIODIC_CONNECTION_RECYCLING, DATABASE, bunching.onsets().get(0), halfBurst + 4 * lifetime,
         Severity.WARNING, "bursts every " + lifetime / SECOND + " s from the first bunched recycle; "
             + "within four periods of the first half-fleet burst");
     b.allow(CandidateType.CONNECTION_FAILURES, DATABASE, "acquire failures at the biggest bursts");
@@ -201,5 +172,78 @@ final class SyncRecyclingScenario implements Scenario {
     b.allow(CandidateType.INCIDENT, DATABASE, "bursts, failures and 5xx together");
     b.allow(CandidateType.INCIDENT, FRONTEND, "bursts, failures and 5xx together");
     return b.build(end);
+  }
+
+  /** Whole-pool recycles and bursts of each period after the upgrade, with the shares bunched. */
+  private record Bunching(List<Long> bursts, List<Long> onsets, List<Double> shares, List<long[]> recycles,
+      long halfBurst, long upgradeAt, long end) {}
+
+  /**
+   * The bunching after the upgrade: a share of the containers recycles with the cluster at the
+   * first burst, each other one joins it with a fixed chance per period; runs until five periods
+   * after the first burst of at least half the fleet.
+   */
+  private static Bunching bunch(ScenarioBuilder b, long start, long lifetime, int fleetSize) {
+    List<Long> bursts = new ArrayList<>();
+    List<Long> burstOnsets = new ArrayList<>(); // the earliest whole-pool recycle of each burst
+    List<Double> shares = new ArrayList<>();
+    List<long[]> recycles = new ArrayList<>(); // {container, time} of whole-pool recycles
+    long halfBurst = -1;
+    double initialShare = b.param("initialBunchedShare", round(b.between(0.12, 0.3)));
+    double joinChance = b.param("joinChancePerPeriod", round(b.between(0.2, 0.4)));
+    long upgradeAt = start + b.betweenMs(Duration.ofMinutes(25), Duration.ofMinutes(45));
+    long syncAt = upgradeAt + b.betweenMs(Duration.ofMinutes(3), Duration.ofMinutes(10));
+    long firstBurst = syncAt + (long) (b.rnd.nextDouble() * lifetime);
+
+    // Bunching: which containers recycle with the cluster in each period.
+    boolean[] member = new boolean[fleetSize];
+    long[] offset = new long[fleetSize];
+    int members = 0;
+    for (int i = 0; i < fleetSize; i++) {
+      member[i] = b.rnd.nextDouble() < initialShare;
+      members += member[i] ? 1 : 0;
+      offset[i] = (long) (b.rnd.nextDouble() * lifetime);
+    }
+    for (int i = 0; members < 2; i++) {
+      if (!member[i]) {
+        member[i] = true;
+        members++;
+      }
+    }
+    int periodsAfterHalf = 0;
+    for (int m = 0; periodsAfterHalf < 5 || m < 6; m++) {
+      long burst = firstBurst + m * lifetime;
+      long onset = Long.MAX_VALUE;
+      int count = 0;
+      for (int i = 0; i < fleetSize; i++) {
+        if (member[i]) {
+          count++;
+          long at = burst + (long) (Noise.gaussian(b.rnd) * 1_200);
+          onset = Math.min(onset, at);
+          recycles.add(new long[] {i, at});
+        } else {
+          recycles.add(new long[] {i, burst + offset[i]});
+        }
+      }
+      bursts.add(burst);
+      burstOnsets.add(onset);
+      shares.add(count / (double) fleetSize);
+      if (halfBurst < 0 && count >= HALF * fleetSize) {
+        halfBurst = onset;
+      }
+      if (halfBurst >= 0) {
+        periodsAfterHalf++;
+      }
+      for (int i = 0; i < fleetSize; i++) {
+        if (!member[i] && b.rnd.nextDouble() < joinChance) {
+          member[i] = true;
+        }
+      }
+    }
+    long end = bursts.get(bursts.size() - 1) + b.betweenMs(Duration.ofMinutes(2), Duration.ofMinutes(6));
+    StringJoiner shareText = new StringJoiner(",");
+    shares.forEach(s -> shareText.add(Double.toString(round(s))));
+    b.param("burstShares", shareText.toString());
+    return new Bunching(bursts, burstOnsets, shares, recycles, halfBurst, upgradeAt, end);
   }
 }

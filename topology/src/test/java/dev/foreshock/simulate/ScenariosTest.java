@@ -17,8 +17,11 @@ import java.io.StringWriter;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -128,7 +131,36 @@ class ScenariosTest {
   @Test
   void shouldOfferEverySeedIncidentAndNegativeControl() {
     assertThat(Scenarios.names()).containsExactly("rapid-rise", "sync-recycling", "pool-stall", "slow-leak",
-        "healthy-recycling", "request-surge", "cache-at-limit", "daily-rhythm", "gc-sawtooth", "quiet-baseline");
+        "healthy-recycling", "fixed-lifetime", "request-surge", "cache-at-limit", "daily-rhythm", "gc-sawtooth", "quiet-baseline");
+  }
+
+  @Test
+  void shouldKeepSubjectsOfSeedIncidentsAndQuietBaselineApartSoThatADemoCanReplayThemTogether() {
+    List<String> demo = new ArrayList<>(Scenarios.SEED_INCIDENTS);
+    demo.add("quiet-baseline");
+    Map<String, String> owner = new HashMap<>();
+    for (String name : demo) {
+      for (SpecificRecord r : Scenarios.generate(name, 1).records()) {
+        for (String subject : subjects(r)) {
+          String previous = owner.putIfAbsent(subject, name);
+          assertThat(previous == null || previous.equals(name)).as("%s is in %s and %s", subject, previous, name)
+              .isTrue();
+        }
+      }
+    }
+  }
+
+  private static List<String> subjects(SpecificRecord r) {
+    if (r instanceof ConnectionEvent e) {
+      return List.of(e.getService(), e.getInstance(), e.getTarget());
+    } else if (r instanceof MemorySample m) {
+      return List.of(m.getResource());
+    } else if (r instanceof RequestStats s) {
+      return List.of(s.getService(), s.getInstance());
+    } else if (r instanceof ChangeEvent c) {
+      return List.of(c.getTarget());
+    }
+    return List.of(((ServiceDependencies) r).getService());
   }
 
   static long ts(SpecificRecord r) {

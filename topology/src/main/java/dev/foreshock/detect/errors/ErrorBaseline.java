@@ -17,6 +17,7 @@ import dev.foreshock.avro.Severity;
  * @param onsetTs start of the first window of the spike in progress
  * @param calmWindows consecutive calm windows during a spike (clears it at {@code errors.clear-windows})
  * @param lowerWindows consecutive windows during a spike whose own severity is lower
+ * @param lastSignalTs stream time of the last active signal of the spike in progress
  */
 public record ErrorBaseline(
     String service,
@@ -28,4 +29,5 @@ public record ErrorBaseline(
     Severity severity,
     long onsetTs,
     int calmWindows,
-    int lowerWindows) {}
+    int lowerWindows,
+    long lastSignalTs) {}

@@ -31,8 +31,9 @@ import org.apache.kafka.streams.state.Stores;
  *       {@code errors.z-threshold} (5). CRITICAL when the jump is at least
  *       {@code errors.critical-jump} (0.20), WARNING otherwise. Cleared after
  *       {@code errors.clear-windows} (3) windows within {@code min-jump / 2} of the baseline.
- *   <li><b>Output</b>: {@link CandidateSignal}s keyed by service, only on change, evidence
- *       {@code errorRatio}, {@code baselineRatio}, {@code requests}, {@code errors}.
+ *   <li><b>Output</b>: {@link CandidateSignal}s keyed by service, on change and re-sent every
+ *       {@code errors.resend-every} (10 min) while a spike lasts, evidence {@code errorRatio},
+ *       {@code baselineRatio}, {@code requests}, {@code errors}.
  *   <li><b>Stores</b>: {@link StoreNames#ERROR_WINDOWS} (per-window figures, retention
  *       {@code errors.retention}) and {@link StoreNames#ERROR_BASELINES} (per-service baseline),
  *       for the query API.

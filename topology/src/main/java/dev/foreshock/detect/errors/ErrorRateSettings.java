@@ -22,6 +22,9 @@ import java.time.Duration;
  *     that clear a spike; also the windows a lower severity must hold before a downgrade
  * @param retention how long the per-window figures stay queryable
  * @param idleExpiry a service without any request stats for this long is forgotten
+ * @param resendEvery while a spike lasts, its active signal is sent again at least this often
+ *     (with the figures of the latest judged window), so that the lifecycle does not take it for
+ *     stale
  */
 public record ErrorRateSettings(
     Duration window,
@@ -36,7 +39,8 @@ public record ErrorRateSettings(
     double criticalJump,
     int clearWindows,
     Duration retention,
-    Duration idleExpiry) {
+    Duration idleExpiry,
+    Duration resendEvery) {
 
   public ErrorRateSettings {
     if (minBaselineWindows > baselineWindows) {
@@ -71,6 +75,7 @@ public record ErrorRateSettings(
         s.decimal("errors.critical-jump", 0.20, 0.0001, 1.0),
         s.integer("errors.clear-windows", 3, 1, 1_000),
         s.duration("errors.retention", Duration.ofHours(6), Duration.ofMinutes(1), Duration.ofDays(30)),
-        s.duration("errors.idle-expiry", Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(30)));
+        s.duration("errors.idle-expiry", Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(30)),
+        s.duration("errors.resend-every", Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1)));
   }
 }

@@ -30,6 +30,7 @@ final class SpikeTracker {
   private long onsetTs;
   private int calmWindows;
   private int lowerWindows;
+  private long lastSignalTs;
 
   private SpikeTracker(ErrorRateSettings settings, SpikeRule rule) {
     this.settings = settings;
@@ -58,6 +59,7 @@ final class SpikeTracker {
     t.onsetTs = stored.onsetTs();
     t.calmWindows = stored.calmWindows();
     t.lowerWindows = stored.lowerWindows();
+    t.lastSignalTs = stored.lastSignalTs();
     return t;
   }
 
@@ -68,7 +70,7 @@ final class SpikeTracker {
       history[i] = ring[(oldest + i) % ring.length];
     }
     return new ErrorBaseline(service, baseline, count, history, closedUpTo, lastDataTs, severity, onsetTs,
-        calmWindows, lowerWindows);
+        calmWindows, lowerWindows, lastSignalTs);
   }
 
   /** The current baseline ratio, null while warming up. */
@@ -98,6 +100,16 @@ final class SpikeTracker {
    * @return the signal to emit, or null when nothing changed
    */
   CandidateSignal judge(String service, ErrorWindow w, long now) {
+    CandidateSignal signal = decide(service, w, now);
+    if (signal == null && severity != null && rule.judgeable(w.requests())
+        && now - lastSignalTs >= settings.resendEvery().toMillis()) {
+      // still spiking: say so again, or the lifecycle would take the episode for stale
+      signal = active(service, w, baseline, now);
+    }
+    return signal;
+  }
+
+  private CandidateSignal decide(String service, ErrorWindow w, long now) {
     if (w.requests() > 0) {
       lastDataTs = Math.max(lastDataTs, w.windowEnd());
     }
@@ -166,6 +178,7 @@ final class SpikeTracker {
   }
 
   private CandidateSignal active(String service, ErrorWindow w, double b, long now) {
+    lastSignalTs = now;
     String summary = String.format(Locale.ROOT,
         "%s returns server errors on %.1f%% of requests (%d of %d in %d s), against a baseline of %.2f%%:"
             + " check its recent changes and the dependencies it calls.",

@@ -33,6 +33,8 @@ final class Cadence {
   private int run;
   private double meanInterval;
   Severity flagged;
+  /** Event time of the last active signal of the gap in progress. */
+  long lastSignalTs;
   boolean excused;
   boolean dirty;
 
@@ -40,6 +42,11 @@ final class Cadence {
     this.kind = kind;
     this.subject = subject;
     this.service = service;
+  }
+
+  /** The key in the {@code gap-sources} store (instances qualified by their service: names may repeat). */
+  String id() {
+    return kind.id(kind == SourceKind.INSTANCE ? service + "/" + subject : subject);
   }
 
   /** A record of this source with event time {@code ts} arrived at wall-clock time {@code arrival}. */
@@ -130,7 +137,7 @@ final class Cadence {
       recent[i] = intervals[(oldest + i) % RING];
     }
     return new SourceCadence(kind, subject, service, firstTs, lastTs, lastArrival, reports, run, recent,
-        meanInterval, usualInterval(), threshold(settings), steady(settings), flagged, excused);
+        meanInterval, usualInterval(), threshold(settings), steady(settings), flagged, lastSignalTs, excused);
   }
 
   static Cadence restore(SourceCadence s) {
@@ -148,6 +155,7 @@ final class Cadence {
     c.run = s.steadyRun();
     c.meanInterval = s.meanIntervalMs();
     c.flagged = s.flagged();
+    c.lastSignalTs = s.lastSignalTs();
     c.excused = s.excused();
     return c;
   }

@@ -28,6 +28,8 @@ import java.util.stream.Collectors;
  * @param wallClockMaxLag wall-clock silence counts only for sources whose records arrive within
  *     this of their event time (live data); replays of old data rely on stream time alone
  * @param forgetAfter sources silent this long are forgotten (bounded state)
+ * @param resendEvery while a gap lasts, its active signal is sent again at least this often (with
+ *     the silence so far), so that the lifecycle does not take it for stale
  */
 public record GapSettings(
     Duration checkInterval,
@@ -40,7 +42,8 @@ public record GapSettings(
     Set<String> scaleKinds,
     Set<String> replaceKinds,
     Duration wallClockMaxLag,
-    Duration forgetAfter) {
+    Duration forgetAfter,
+    Duration resendEvery) {
 
   public GapSettings {
     scaleKinds = Set.copyOf(scaleKinds);
@@ -67,7 +70,8 @@ public record GapSettings(
         kinds(s.string("gaps.scale-kinds", "SCALE")),
         kinds(s.string("gaps.replace-kinds", "DEPLOY,ROLLBACK,UPGRADE")),
         s.duration("gaps.wall-clock-max-lag", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7)),
-        s.duration("gaps.forget-after", Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(30)));
+        s.duration("gaps.forget-after", Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(30)),
+        s.duration("gaps.resend-every", Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1)));
   }
 
   private static Set<String> kinds(String list) {

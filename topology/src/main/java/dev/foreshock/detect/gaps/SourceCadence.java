@@ -7,7 +7,7 @@ import dev.foreshock.avro.Severity;
  * store that the query API reads and that the detector restores after a restart.
  *
  * @param kind service, instance or resource
- * @param subject the candidate subject: service, {@code service/instance}, or resource
+ * @param subject the candidate subject: the service, the instance name, or the resource
  * @param service the service of an instance (null otherwise)
  * @param firstTs event time of the first report seen
  * @param lastTs event time of the newest report
@@ -20,6 +20,7 @@ import dev.foreshock.avro.Severity;
  * @param silenceThresholdMs silence after which the source is flagged (when steady)
  * @param steady whether it has reported steadily for long enough to be judged
  * @param flagged severity of the gap in progress, null when none
+ * @param lastSignalTs event time of the last active signal of that gap
  * @param excused the present silence is explained (scale-down, replacement, silent service)
  */
 public record SourceCadence(
@@ -37,4 +38,5 @@ public record SourceCadence(
     long silenceThresholdMs,
     boolean steady,
     Severity flagged,
+    long lastSignalTs,
     boolean excused) {}

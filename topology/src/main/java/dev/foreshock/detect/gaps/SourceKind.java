@@ -4,7 +4,11 @@ package dev.foreshock.detect.gaps;
 public enum SourceKind {
   /** All request stats of one service (subject = the service). */
   SERVICE("service", "request stats"),
-  /** Request stats of one instance (subject = {@code service/instance}). */
+  /**
+   * Request stats of one instance (subject = the instance name, as in the telemetry, so that
+   * correlation relates it to its service through the membership it learns; store key
+   * {@code instance:service/instance}).
+   */
   INSTANCE("instance", "request stats"),
   /** Memory samples of one resource (subject = the resource). */
   RESOURCE("resource", "memory samples");
@@ -17,7 +21,7 @@ public enum SourceKind {
     this.telemetry = telemetry;
   }
 
-  /** The store key of the source with this subject, e.g. {@code service:search-api}. */
+  /** The store key of a source, e.g. {@code service:search-api} or {@code instance:search-api/search-3}. */
   public String id(String subject) {
     return prefix + ":" + subject;
   }

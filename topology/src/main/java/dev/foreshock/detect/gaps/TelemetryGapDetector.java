@@ -19,7 +19,7 @@ import org.apache.kafka.streams.state.Stores;
  *
  * <ul>
  *   <li><b>Sources</b>: request stats per service (subject = service) and per instance (subject =
- *       {@code service/instance}, since instance names need not be unique across services), memory
+ *       the instance name, as in the telemetry; correlation relates it to its service), memory
  *       samples per resource (subject = resource). Change events are read for scale-downs.
  *   <li><b>Cadence</b>: the longest of a source's last 16 intervals between reports; a source is
  *       steady after {@code gaps.min-samples} (12) intervals in a row without a gap.
@@ -38,7 +38,8 @@ import org.apache.kafka.streams.state.Stores;
  *       is never judged by the wall clock).
  *   <li><b>State</b>: in memory, written to {@link StoreNames#GAP_SOURCES} (query API, restarts)
  *       once a minute; sources silent for {@code gaps.forget-after} (24 h) are forgotten.
- *   <li><b>Output</b>: {@link CandidateSignal}s keyed by subject, on change only, evidence
+ *   <li><b>Output</b>: {@link CandidateSignal}s keyed by subject, on change and re-sent every
+ *       {@code gaps.resend-every} (10 min) while a gap lasts, evidence
  *       {@code expectedIntervalSeconds}, {@code silentSeconds}.
  * </ul>
  */

@@ -75,7 +75,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
         switch (c.kind) {
           case SERVICE -> services.computeIfAbsent(c.subject, s -> new ServiceSources()).self = c;
           case INSTANCE -> services.computeIfAbsent(c.service, s -> new ServiceSources())
-              .instances.put(c.subject.substring(c.service.length() + 1), c);
+              .instances.put(c.subject, c);
           case RESOURCE -> resources.put(c.subject, c);
         }
       }
@@ -99,7 +99,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
       observe(s.self, ts, arrival);
       Cadence instance = s.instances.get(r.getInstance());
       if (instance == null) {
-        instance = new Cadence(SourceKind.INSTANCE, r.getService() + "/" + r.getInstance(), r.getService());
+        instance = new Cadence(SourceKind.INSTANCE, r.getInstance(), r.getService());
         s.instances.put(r.getInstance(), instance);
       }
       observe(instance, ts, arrival);
@@ -177,6 +177,8 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
     if (c.flagged != null) {
       if (c.flagged == Severity.WARNING && silence >= settings.criticalAfter().toMillis()) {
         flag(c, Severity.CRITICAL, silence, streamTime, wallTime, "");
+      } else {
+        resendIfDue(c, silence, streamTime, wallTime, "");
       }
       return;
     }
@@ -197,7 +199,11 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
    * other sources, so that instances stopping together are seen together.
    */
   private void judgeInstance(Cadence c, ServiceSources s, boolean serviceSilent, long streamTime, long wallTime) {
-    if (c.flagged != null || c.excused || !c.steady(settings)) {
+    if (c.flagged != null) {
+      resendIfDue(c, c.silence(streamTime, wallTime, settings), streamTime, wallTime, restStillReports(c));
+      return;
+    }
+    if (c.excused || !c.steady(settings)) {
       return;
     }
     long silence = c.silence(streamTime, wallTime, settings);
@@ -220,7 +226,11 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
         return;
       }
     }
-    flag(c, Severity.INFO, silence, streamTime, wallTime, " while the rest of " + c.service + " still reports");
+    flag(c, Severity.INFO, silence, streamTime, wallTime, restStillReports(c));
+  }
+
+  private static String restStillReports(Cadence instance) {
+    return ", while the rest of " + instance.service + " still reports";
   }
 
   private boolean changedRecently(String target, int which, long silentSince) {
@@ -235,10 +245,18 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
     LOG.debug("{} is silent since {}, explained by {}", c.subject, c.lastTs(), why);
   }
 
+  /** While a gap lasts, its active signal is sent again now and then, or the lifecycle would take it for stale. */
+  private void resendIfDue(Cadence c, long silence, long streamTime, long wallTime, String detail) {
+    if (c.eventTimeNow(streamTime, wallTime, settings) - c.lastSignalTs >= settings.resendEvery().toMillis()) {
+      flag(c, c.flagged, silence, streamTime, wallTime, detail);
+    }
+  }
+
   private void flag(Cadence c, Severity severity, long silence, long streamTime, long wallTime, String detail) {
     c.flagged = severity;
     c.dirty = true;
     long now = c.eventTimeNow(streamTime, wallTime, settings);
+    c.lastSignalTs = now;
     long usual = c.usualInterval();
     String summary = String.format(Locale.ROOT,
         "%s has sent no %s for %d s%s; it usually reports at least every %.0f s: check that it runs and that its"
@@ -262,7 +280,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
           settings.forgetAfter());
       context.forward(new Record<>(c.subject, CandidateSignal.cleared(CandidateType.TELEMETRY_GAP, c.subject, now), now));
     }
-    forgotten.add(c.kind.id(c.subject));
+    forgotten.add(c.id());
     return true;
   }
 
@@ -291,7 +309,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
   private void write(Cadence c) {
     if (c.dirty) {
       c.dirty = false;
-      store.put(c.kind.id(c.subject), c.snapshot(settings));
+      store.put(c.id(), c.snapshot(settings));
     }
   }
 

@@ -37,7 +37,10 @@ public final class MemoryAnalyzer {
   static final int RECENT_CAPACITY = 64;
   /** Projections this close to exhaustion are not re-emitted for every small shift. */
   private static final long MIN_MATERIAL_MS = Duration.ofHours(12).toMillis();
-  static boolean DEBUG = false;
+  /** Least fit quality of the shortest horizon's line for fast growth. */
+  private static final double FAST_MIN_R2 = 0.9;
+  /** The daily judgement stays out of an episode that fast growth held this recently. */
+  private static final long FAST_PRECEDENCE_MS = Duration.ofHours(3).toMillis();
 
   private final MemorySettings settings;
   private final long windowMs;
@@ -75,6 +78,26 @@ public final class MemoryAnalyzer {
       s.horizons.add(new HorizonState(hm, bucket, points));
     }
     return s;
+  }
+
+  /**
+   * Whether a stored state was built with these settings' horizons and rings; a state from other
+   * settings (horizons changed between runs) is started afresh rather than misread.
+   */
+  public boolean fits(MemorySeries s) {
+    MemorySeries fresh = newSeries(s.resource);
+    if (s.recent == null || s.windowMax == null || s.horizons.size() != fresh.horizons.size()
+        || s.recent.ts.length != fresh.recent.ts.length || s.windowMax.ts.length != fresh.windowMax.ts.length) {
+      return false;
+    }
+    for (int i = 0; i < fresh.horizons.size(); i++) {
+      HorizonState a = s.horizons.get(i);
+      HorizonState b = fresh.horizons.get(i);
+      if (a.horizonMs != b.horizonMs || a.bucketMs != b.bucketMs || a.ring.capacity() != b.ring.capacity()) {
+        return false;
+      }
+    }
+    return true;
   }
 
   /**
@@ -160,6 +183,9 @@ public final class MemoryAnalyzer {
         h.ring.add(h.bucket.start, h.bucket.min, h.bucket.max, h.bucket.sum / h.bucket.count);
         h.bucket.count = 0;
         fitHorizon(s, h, windowEnd, i == last, sink);
+        if (i == 0 && last > 0) {
+          judgeFastGrowth(s, h, s.horizons.get(last), windowEnd, sink);
+        }
         anyTrend = true;
       }
       if (!h.bucket.open()) {
@@ -273,7 +299,6 @@ public final class MemoryAnalyzer {
       sustained = TrendMath.theilSenSlope(xs, ys, tailFrom, n, scratch) >= 0.5 * settings.growthHalfRatio() * slope;
     }
     boolean holds = s.growthSeverity == null ? rising : sustained;
-    if (DEBUG) System.err.printf("growth %s n=%d from=%d slope=%.3f/d level=%.3f/d r2=%.2f recent=%.3f/d ste=%s%n", java.time.Instant.ofEpochMilli(now), n, from, slope*86400/1e9, level.slope()*86400/1e9, envelope.r2(), recentSlope*86400/1e9, ste == null ? null : ste/3600);
     Severity severity = null;
     if (holds && ste != null) {
       if (ste <= settings.growthLeeway().toSeconds()) {
@@ -282,11 +307,88 @@ public final class MemoryAnalyzer {
         severity = Severity.WARNING;
       }
     }
-    decideGrowth(s, severity, now, slope, envelope.r2(), ste, h, onsetTs, sink);
+    if (s.fastGrowthTs != 0 && now - s.fastGrowthTs <= FAST_PRECEDENCE_MS) {
+      return; // fast growth holds: its figures (hours) are the better ones, do not flip them
+    }
+    decideGrowth(s, severity, now, slope, envelope.r2(), ste, h, onsetTs, excursion > 0.05 * s.limit, sink);
+  }
+
+  /**
+   * Growth too fast for the daily judgement (exhaustion within {@code memory.growth.fast-within},
+   * hours) and too slow for a rapid rise: judged on the shortest horizon, it must be a clean line
+   * (r2 &ge; 0.9, both halves rising, better than a step) and break above the highest level of the
+   * day before by the rapid breakout, which a daily rhythm or a sawtooth never does.
+   */
+  private void judgeFastGrowth(MemorySeries s, HorizonState shortest, HorizonState longest, long now, Sink sink) {
+    Ring r = shortest.ring;
+    int n = r.size;
+    long dayMs = Duration.ofDays(1).toMillis();
+    if (s.limit <= 0 || n < Math.max(6, r.capacity() * 3 / 4) || now - s.firstTs < dayMs + shortest.horizonMs) {
+      return;
+    }
+    // envelope: the rolling minimum over a quarter of the horizon, so that a sawtooth of up to
+    // that period (a cleaner every 10 min) does not show; the slice shrinks by that many buckets
+    int span = Math.max(1, n / 4);
+    int m = n - span + 1;
+    for (int i = 0; i < m; i++) {
+      double low = Double.POSITIVE_INFINITY;
+      for (int j = i; j < i + span; j++) {
+        low = Math.min(low, r.min[r.slot(j)]);
+      }
+      int k = r.slot(i + span - 1);
+      xs[i] = (r.start[k] + shortest.bucketMs / 2.0 - now) / 1000.0;
+      ys[i] = low;
+    }
+    n = m;
+    double slope = TrendMath.theilSenSlope(xs, ys, 0, n, scratch);
+    TrendMath.Fit line = TrendMath.ols(xs, ys, 0, n);
+    if (!(slope > 0) || line.r2() < FAST_MIN_R2) {
+      passFast(s, now, sink);
+      return;
+    }
+    int split = n / 2;
+    double firstHalf = TrendMath.theilSenSlope(xs, ys, 0, split + 1, scratch);
+    double secondHalf = TrendMath.theilSenSlope(xs, ys, split, n, scratch);
+    boolean clean = Math.min(firstHalf, secondHalf) >= settings.growthHalfRatio() * slope
+        && TrendMath.sse(xs, ys, 0, n, line.slope(), line.intercept()) < TrendMath.bestStepSse(ys, 0, n);
+    double dayBeforeMax = Double.NEGATIVE_INFINITY;
+    Ring day = longest.ring;
+    for (int i = 0; i < day.size; i++) {
+      int k = day.slot(i);
+      long end = day.start[k] + longest.bucketMs;
+      if (end <= now - shortest.horizonMs && day.start[k] >= now - dayMs - shortest.horizonMs) {
+        dayBeforeMax = Math.max(dayBeforeMax, day.max[k]);
+      }
+    }
+    double peakNow = Double.NEGATIVE_INFINITY;
+    double atNow = TrendMath.medianIntercept(xs, ys, 0, n, slope, scratch);
+    for (int i = 0; i < r.size; i++) {
+      int k = r.slot(i);
+      peakNow = Math.max(peakNow, r.max[k] - slope * (r.start[k] + shortest.bucketMs / 2.0 - now) / 1000.0);
+    }
+    peakNow = Math.max(peakNow, atNow);
+    double ste = TrendMath.secondsToExhaustion(peakNow, s.limit, slope);
+    boolean breakout = dayBeforeMax != Double.NEGATIVE_INFINITY
+        && r.max[r.slot(r.size - 1)] >= dayBeforeMax + settings.rapidBreakout() * s.limit;
+    if (clean && breakout && ste <= settings.growthFastWithin().toSeconds()) {
+      s.fastGrowthTs = now;
+      Severity severity = ste <= settings.growthLeeway().toSeconds() ? Severity.CRITICAL : Severity.WARNING;
+      decideGrowth(s, severity, now, slope, line.r2(), ste, shortest, r.start[r.slot(0)],
+          peakNow - atNow > 0.05 * s.limit, sink);
+    } else {
+      passFast(s, now, sink);
+    }
+  }
+
+  /** A fast-growth evaluation that did not hold: it only counts towards clearing what it opened. */
+  private void passFast(MemorySeries s, long now, Sink sink) {
+    if (s.fastGrowthTs != 0 && s.growthSeverity != null) {
+      decideGrowth(s, null, now, 0, 0, null, null, now, false, sink);
+    }
   }
 
   private void decideGrowth(MemorySeries s, Severity severity, long now, double slope, double r2, Double ste,
-      HorizonState h, long onsetTs, Sink sink) {
+      HorizonState h, long onsetTs, boolean sawtooth, Sink sink) {
     int persistence = settings.growthPersistence();
     if (severity == null) {
       s.growthPass = 0;
@@ -307,9 +409,11 @@ public final class MemoryAnalyzer {
       return;
     }
     long exhaustionTs = now + Math.round(ste * 1000);
+    // at the limit already (peaks there) and said so before: nothing new to say
+    boolean stillExhausted = ste < 60 && s.growthEmittedExhaustionTs <= now;
     boolean material = s.growthSeverity == null
         || !s.growthSeverity.equals(severity.name())
-        || Math.abs(exhaustionTs - s.growthEmittedExhaustionTs)
+        || !stillExhausted && Math.abs(exhaustionTs - s.growthEmittedExhaustionTs)
             >= settings.growthMaterialChange() * Math.max(MIN_MATERIAL_MS, s.growthEmittedExhaustionTs - now);
     if (!material) {
       return;
@@ -325,9 +429,9 @@ public final class MemoryAnalyzer {
     evidence.put("horizonSeconds", (double) (h.horizonMs / 1000));
     evidence.put("onsetTs", (double) onsetTs);
     String summary = String.format(java.util.Locale.ROOT,
-        "%s memory grows %s/day under its sawtooth since %s (r2 %.2f, now %.0f%% of %s); at this rate it reaches"
+        "%s memory grows %s/day%s since %s (r2 %.2f, now %.0f%% of %s); at this rate it reaches"
             + " its limit in %s (%s). Find what stopped deleting or expiring data.",
-        s.resource, Formats.bytes(slope * 86_400), Formats.minute(onsetTs), r2, usedFraction * 100,
+        s.resource, Formats.bytes(slope * 86_400), sawtooth ? " under its sawtooth" : "", Formats.minute(onsetTs), r2, usedFraction * 100,
         Formats.bytes(s.limit), ste < 60 ? "no time: its peaks reach it already" : Formats.duration(ste),
         Formats.minute(exhaustionTs));
     sink.signal(CandidateSignal.active(CandidateType.MEMORY_GROWTH, s.resource, severity, now, onsetTs, now,
@@ -352,15 +456,18 @@ public final class MemoryAnalyzer {
         int k = recent.slot(i);
         xs[i] = (recent.ts[k] - now) / 1000.0;
         ys[i] = recent.used[k];
-        if (ys[i] < min) {
-          min = ys[i];
-          onsetTs = recent.ts[k];
+        min = Math.min(min, ys[i]);
+      }
+      // the climb began after the last sample still near the window's low
+      double nearLow = min + 0.1 * (last - min);
+      for (int i = 0; i < n; i++) {
+        if (ys[i] <= nearLow) {
+          onsetTs = recent.ts[recent.slot(i)];
         }
       }
       normal = normalLevel(s, now);
       TrendMath.Fit fit = TrendMath.ols(xs, ys, 0, n);
       slope = fit.slope();
-      if (DEBUG && last > 0.5 * s.limit) System.err.printf("rapid %s n=%d slope=%.0f r2=%.2f rise=%.0f normal=%.0f last=%.0f%n", java.time.Instant.ofEpochMilli(now), n, slope, fit.r2(), last - min, normal, last);
       if (slope > 0 && fit.r2() >= settings.rapidMinR2()
           && last - min >= settings.rapidMinRise() * s.limit
           && last >= normal + settings.rapidBreakout() * s.limit) {

@@ -18,6 +18,10 @@ import org.apache.kafka.streams.kstream.Named;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessor;
 import org.apache.kafka.streams.processor.api.FixedKeyProcessorContext;
 import org.apache.kafka.streams.processor.api.FixedKeyRecord;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.KeyValue;
+import java.time.Duration;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.Stores;
 import org.apache.kafka.streams.state.WindowStore;
@@ -43,6 +47,10 @@ import org.apache.kafka.streams.state.WindowStore;
  *       {@code memory.growth.warn-within} (30 d). Opens after {@code memory.growth.persistence} (2)
  *       agreeing evaluations, clears after {@code memory.growth.clear-after} (12 h) without growth;
  *       re-emitted when severity changes or the projected exhaustion moves by 25% of the time left.
+ *   <li>Fast growth (shortest horizon, every minute, after a day of history): the rolling 15-min
+ *       minimum of the last hour is a clean line (r2 &ge; 0.9), above the day before's peak by 5%
+ *       of the limit, reaching it within {@code memory.growth.fast-within} (12 h): MEMORY_GROWTH
+ *       with horizon 1 h.
  *   <li>Rapid rise (per sample): over the last {@code memory.rapid.window} (60 s) of samples, a
  *       straight climb (r2 &ge; 0.8, still climbing in its recent half) of at least 10% of the
  *       limit, above the highest level of the last hour by 5% of the limit, reaching the limit
@@ -91,6 +99,7 @@ public final class MemoryDetectors {
 
     private final MemoryAnalyzer analyzer;
     private final PipelineMetrics metrics;
+    private final long idleExpiryMs;
     private final Map<String, MemorySeries> cache = new HashMap<>();
     private final Map<String, Integer> unsaved = new HashMap<>();
     private final List<CandidateSignal> pending = new ArrayList<>();
@@ -121,6 +130,7 @@ public final class MemoryDetectors {
     MemoryProcessor(MemorySettings settings, PipelineMetrics metrics) {
       this.analyzer = new MemoryAnalyzer(settings);
       this.metrics = metrics;
+      this.idleExpiryMs = settings.idleExpiry().toMillis();
     }
 
     @Override
@@ -129,6 +139,35 @@ public final class MemoryDetectors {
       this.series = context.getStateStore(StoreNames.MEMORY_SERIES);
       this.trends = context.getStateStore(StoreNames.MEMORY_TRENDS);
       this.windows = context.getStateStore(StoreNames.MEMORY_WINDOWS);
+      // stream time, so that a backtest forgets idle resources exactly as a live run would
+      context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::forgetIdle);
+    }
+
+    /** Deletes the state and trends of resources that have not reported for the idle expiry. */
+    private void forgetIdle(long streamTime) {
+      long before = streamTime - idleExpiryMs;
+      List<String> idle = new ArrayList<>();
+      try (KeyValueIterator<String, MemorySeries> it = series.all()) {
+        while (it.hasNext()) {
+          KeyValue<String, MemorySeries> kv = it.next();
+          MemorySeries cached = cache.get(kv.key);
+          long lastTs = cached != null ? cached.lastTs : kv.value.lastTs;
+          if (lastTs < before) {
+            idle.add(kv.key);
+          }
+        }
+      }
+      cache.forEach((resource, s) -> {
+        if (s.lastTs < before && !idle.contains(resource)) {
+          idle.add(resource);
+        }
+      });
+      for (String resource : idle) {
+        series.delete(resource);
+        trends.delete(resource);
+        cache.remove(resource);
+        unsaved.remove(resource);
+      }
     }
 
     @Override
@@ -138,7 +177,7 @@ public final class MemoryDetectors {
       MemorySeries s = cache.get(resource);
       if (s == null) {
         s = series.get(resource);
-        if (s == null) {
+        if (s == null || !analyzer.fits(s)) {
           s = analyzer.newSeries(resource);
         }
         cache.put(resource, s);

@@ -182,6 +182,8 @@ public final class MemorySeries {
   public String growthSeverity;
   public int growthPass;
   public long growthFailSince;
+  /** Event time of the last fast-growth evaluation that held, or 0. */
+  public long fastGrowthTs;
   public long growthEmittedExhaustionTs;
 
   // rapid-rise signal state

@@ -12,6 +12,7 @@ import java.util.List;
  * @param window length of the downsampling windows (min, max, mean, last per resource)
  * @param windowRetention how long the per-window figures stay queryable
  * @param hostExpiry a host of a resource that has not reported for this long no longer counts
+ * @param idleExpiry a resource that has not reported for this long (stream time) is forgotten
  * @param horizons the trend horizons, shortest first; the longest judges growth
  * @param horizonPoints number of buckets per horizon (bucket = horizon / points, at least one window)
  * @param growthMinSpan shortest stretch of growth that is judged (one daily cycle, so that a
@@ -20,6 +21,8 @@ import java.util.List;
  * @param growthHalfRatio each half of the stretch of growth must rise at least this share of the whole
  *     slope (a step that then stays flat rises in one half only; a daily rhythm falls in one)
  * @param growthLeeway CRITICAL when exhaustion is projected within this time
+ * @param growthFastWithin growth that reaches the limit within this time is judged on the shortest
+ *     horizon as well (hours: too fast to wait a day, too slow for a rapid rise)
  * @param growthWarnWithin WARNING when exhaustion is projected within this time (beyond: no candidate)
  * @param growthPersistence consecutive evaluations that must agree before growth is reported
  * @param growthClearAfter growth clears when no evaluation has held for this long
@@ -40,12 +43,14 @@ public record MemorySettings(
     Duration window,
     Duration windowRetention,
     Duration hostExpiry,
+    Duration idleExpiry,
     List<Duration> horizons,
     int horizonPoints,
     Duration growthMinSpan,
     double growthMinR2,
     double growthHalfRatio,
     Duration growthLeeway,
+    Duration growthFastWithin,
     Duration growthWarnWithin,
     int growthPersistence,
     Duration growthClearAfter,
@@ -86,12 +91,14 @@ public record MemorySettings(
         window,
         s.duration("memory.window-retention", Duration.ofHours(48), Duration.ofHours(1), Duration.ofDays(30)),
         s.duration("memory.host-expiry", Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofHours(24)),
+        s.duration("memory.idle-expiry", Duration.ofDays(8), Duration.ofHours(1), Duration.ofDays(365)),
         horizons(s.string("memory.horizons", "1h,1d,7d")),
         s.integer("memory.horizon-points", 84, 12, 240),
         s.duration("memory.growth.min-span", Duration.ofHours(24), Duration.ofHours(1), Duration.ofDays(7)),
         s.decimal("memory.growth.min-r2", 0.6, 0, 1),
         s.decimal("memory.growth.half-ratio", 0.5, 0, 1),
         s.duration("memory.growth.leeway", Duration.ofHours(72), Duration.ofHours(1), Duration.ofDays(60)),
+        s.duration("memory.growth.fast-within", Duration.ofHours(12), Duration.ZERO, Duration.ofDays(7)),
         s.duration("memory.growth.warn-within", Duration.ofDays(30), Duration.ofHours(1), Duration.ofDays(365)),
         s.integer("memory.growth.persistence", 2, 1, 24),
         s.duration("memory.growth.clear-after", Duration.ofHours(12), Duration.ZERO, Duration.ofDays(7)),
@@ -116,8 +123,12 @@ public record MemorySettings(
         continue;
       }
       one = SettingsSource.of(java.util.Map.of("memory.horizons", p));
-      Duration d = one.duration("memory.horizons", Duration.ZERO, Duration.ofMinutes(10), Duration.ofDays(90));
-      out.add(d);
+      try {
+        out.add(one.duration("memory.horizons", Duration.ZERO, Duration.ofMinutes(10), Duration.ofDays(90)));
+      } catch (SettingsException e) {
+        throw new SettingsException("memory.horizons = '" + value + "': horizon '" + p
+            + "' is not a duration between 10m and 90d, e.g. 1h,1d,7d");
+      }
     }
     out.sort(null);
     return out;

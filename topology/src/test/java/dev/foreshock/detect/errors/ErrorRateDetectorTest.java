@@ -12,6 +12,7 @@ import dev.foreshock.avro.Severity;
 import dev.foreshock.backtest.OfflinePipeline;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.config.SettingsSource;
+import dev.foreshock.correlate.CorrelationSettings;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -107,7 +108,10 @@ class ErrorRateDetectorTest {
       IncidentCandidate last = episode.get(episode.size() - 1);
       assertThat(last.getStatus()).as("%s resolved after recovery", service).isEqualTo(CandidateStatus.RESOLVED);
       assertThat(last.getId()).isEqualTo(open.getId());
-      assertThat(last.getTs()).isBetween(recovery.toEpochMilli(), recovery.plus(Duration.ofMinutes(4)).toEpochMilli());
+      // cleared after three calm windows; the lifecycle resolves after its hold-off
+      Duration holdOff = CorrelationSettings.defaults().holdOff();
+      assertThat(last.getTs()).isBetween(recovery.plus(holdOff).toEpochMilli(),
+          recovery.plus(holdOff).plus(Duration.ofMinutes(4)).toEpochMilli());
       assertThat(episode).filteredOn(c -> c.getStatus() == CandidateStatus.OPEN).hasSize(1);
     });
   }
@@ -195,7 +199,7 @@ class ErrorRateDetectorTest {
     WindowStore<String, ErrorWindow> windows = pipeline.driver().getWindowStore(StoreNames.ERROR_WINDOWS);
     List<ErrorWindow> figures = figures(windows, "chat-api", BASE, BASE.plus(Duration.ofMinutes(10)));
     assertThat(figures).hasSize(20);
-    for (ErrorWindow w : figures) {
+    for (ErrorWindow w : figures.subList(0, figures.size() - 1)) {
       long requests = records.stream().filter(r -> r.getTs() > w.windowStart() && r.getTs() <= w.windowEnd())
           .mapToLong(RequestStats::getRequests).sum();
       long errors = records.stream().filter(r -> r.getTs() > w.windowStart() && r.getTs() <= w.windowEnd())
@@ -205,8 +209,13 @@ class ErrorRateDetectorTest {
       assertThat(w.errorRatio()).isCloseTo((double) errors / requests, within(1e-12));
       assertThat(w.windowEnd() - w.windowStart()).isEqualTo(30_000L);
     }
-    // the last window is still open (stream time has not passed its end plus the grace)
-    assertThat(figures.get(figures.size() - 1).closed()).isFalse();
+    // the last window is still open (stream time has not passed its end plus the grace); its
+    // figures are written at every check, so they may trail the newest records by one check
+    ErrorWindow last = figures.get(figures.size() - 1);
+    assertThat(last.closed()).isFalse();
+    assertThat(last.baselineRatio()).isNull();
+    assertThat(last.requests()).isPositive().isLessThanOrEqualTo(records.stream()
+        .filter(r -> r.getTs() > last.windowStart()).mapToLong(RequestStats::getRequests).sum());
     assertThat(figures.subList(5, 18)).allSatisfy(w -> {
       assertThat(w.closed()).isTrue();
       assertThat(w.baselineRatio()).isCloseTo(0.05, within(0.02));

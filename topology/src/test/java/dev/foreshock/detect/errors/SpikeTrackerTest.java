@@ -57,9 +57,18 @@ class SpikeTrackerTest {
     CandidateSignal worse = window(1_000, 400);
     assertThat(worse.severity()).isEqualTo(Severity.CRITICAL);
     assertThat(worse.onsetTs()).isEqualTo(10 * W);
+    List<CandidateSignal> resent = new ArrayList<>();
     for (int i = 0; i < 30; i++) {
-      assertThat(window(1_000, 380 + random.nextInt(40))).isNull();
+      CandidateSignal again = window(1_000, 380 + random.nextInt(40));
+      if (again != null) {
+        resent.add(again);
+      }
     }
+    // 15 minutes of spiking: one re-send after errors.resend-every (10 min), same episode
+    assertThat(resent).hasSize(1);
+    assertThat(resent.get(0).severity()).isEqualTo(Severity.CRITICAL);
+    assertThat(resent.get(0).onsetTs()).isEqualTo(10 * W);
+    assertThat(resent.get(0).ts() - worse.ts()).isEqualTo(20 * W);
     assertThat(tracker.baseline()).isEqualTo(before);
   }
 

@@ -97,7 +97,7 @@ class CadenceTest {
 
   @Test
   void shouldRestoreFromStoredJson() {
-    Cadence c = new Cadence(SourceKind.INSTANCE, "search-api/search-3", "search-api");
+    Cadence c = new Cadence(SourceKind.INSTANCE, "search-3", "search-api");
     for (int i = 0; i < 20; i++) {
       c.observe(T0 + i * 10_000L + (i % 3) * 100, T0 + i * 10_000L, settings);
     }
@@ -107,6 +107,7 @@ class CadenceTest {
 
     assertThat(stored.intervalsMs()).hasSize(Cadence.RING);
     assertThat(stored.kind()).isEqualTo(SourceKind.INSTANCE);
+    assertThat(c.id()).isEqualTo("instance:search-api/search-3");
     assertThat(stored.steady()).isTrue();
     assertThat(stored.flagged()).isEqualTo(Severity.INFO);
     assertThat(Cadence.restore(stored).snapshot(settings)).usingRecursiveComparison().isEqualTo(stored);

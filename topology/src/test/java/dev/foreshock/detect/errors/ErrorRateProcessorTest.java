@@ -1,0 +1,79 @@
+package dev.foreshock.detect.errors;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.foreshock.StoreNames;
+import dev.foreshock.avro.RequestStats;
+import dev.foreshock.detect.CandidateSignal;
+import dev.foreshock.json.JsonSerde;
+import dev.foreshock.metrics.PipelineMetrics;
+import java.time.Instant;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.processor.Punctuator;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.apache.kafka.streams.state.WindowStore;
+import org.junit.jupiter.api.Test;
+
+class ErrorRateProcessorTest {
+
+  private static final long T0 = Instant.parse("2025-08-29T07:00:00Z").toEpochMilli();
+  private final ErrorRateSettings settings = ErrorRateSettings.defaults();
+  private final MockProcessorContext<String, CandidateSignal> context = new MockProcessorContext<>();
+  private final WindowStore<String, ErrorWindow> windows = Stores.windowStoreBuilder(
+          Stores.inMemoryWindowStore(StoreNames.ERROR_WINDOWS, settings.retention(), settings.window(), false),
+          Serdes.String(), new JsonSerde<>(ErrorWindow.class))
+      .withLoggingDisabled().build();
+  private final KeyValueStore<String, ErrorBaseline> baselines = Stores.keyValueStoreBuilder(
+          Stores.inMemoryKeyValueStore(StoreNames.ERROR_BASELINES), Serdes.String(), new JsonSerde<>(ErrorBaseline.class))
+      .withLoggingDisabled().build();
+
+  ErrorRateProcessorTest() {
+    windows.init(context.getStateStoreContext(), windows);
+    baselines.init(context.getStateStoreContext(), baselines);
+    context.addStateStore(windows);
+    context.addStateStore(baselines);
+  }
+
+  private ErrorRateProcessor start() {
+    context.resetForwards();
+    ErrorRateProcessor p = new ErrorRateProcessor(settings, PipelineMetrics.inMemory());
+    p.init(context);
+    return p;
+  }
+
+  private Punctuator check() {
+    return context.scheduledPunctuators().get(context.scheduledPunctuators().size() - 2).getPunctuator();
+  }
+
+  private void pipe(ErrorRateProcessor p, long ts, long requests, long errors) {
+    context.setCurrentStreamTimeMs(ts);
+    p.process(new Record<>("search-api", RequestStats.newBuilder().setTs(ts).setService("search-api")
+        .setInstance("search-1").setIntervalMs(10_000).setRequests(requests).setErrors(errors).build(), ts));
+  }
+
+  @Test
+  void shouldResumeOpenWindowAfterRestartFromItsWrittenSums() {
+    ErrorRateProcessor first = start();
+    pipe(first, T0 + 10_000, 300, 3);
+    pipe(first, T0 + 20_000, 200, 2);
+    check().punctuate(T0 + 20_000);
+    assertThat(windows.fetch("search-api", T0).requests()).isEqualTo(500);
+    assertThat(windows.fetch("search-api", T0).closed()).isFalse();
+
+    ErrorRateProcessor second = start();
+    pipe(second, T0 + 30_000, 100, 1);
+    pipe(second, T0 + 50_000, 400, 4);
+    context.setCurrentStreamTimeMs(T0 + 50_000);
+    check().punctuate(T0 + 50_000);
+
+    ErrorWindow judged = windows.fetch("search-api", T0);
+    assertThat(judged.closed()).isTrue();
+    assertThat(judged.requests()).isEqualTo(600);
+    assertThat(judged.errors()).isEqualTo(6);
+    assertThat(baselines.get("search-api").closedUpTo()).isEqualTo(T0 + 30_000);
+    assertThat(baselines.get("search-api").history()).containsExactly(0.01);
+  }
+}
