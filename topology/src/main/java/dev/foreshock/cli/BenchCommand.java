@@ -59,7 +59,7 @@ final class BenchCommand implements Callable<Integer> {
       description = "Telemetry events for the throughput runs (default ${DEFAULT-VALUE}).")
   private long events;
 
-  @Option(names = "--backtest-events", paramLabel = "N", defaultValue = "300000",
+  @Option(names = "--backtest-events", paramLabel = "N", defaultValue = "200000",
       description = "Events in the offline backtest's file (default ${DEFAULT-VALUE}).")
   private long backtestEvents;
 
