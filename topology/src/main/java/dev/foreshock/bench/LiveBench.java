@@ -21,7 +21,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -291,8 +290,8 @@ public final class LiveBench implements AutoCloseable {
       for (int p = 0; p < n; p++) {
         q.put(new TopicPartition(Topics.CANDIDATES, p), org.apache.kafka.clients.admin.OffsetSpec.latest());
       }
-      try (KafkaConsumer<String, byte[]> c = candidateConsumer(org.apache.kafka.common.serialization.Deserializer.class
-          .cast(new org.apache.kafka.common.serialization.ByteArrayDeserializer()))) {
+      try (KafkaConsumer<String, byte[]> c = candidateConsumer(
+          new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
         List<TopicPartition> tps = new ArrayList<>(q.keySet());
         c.assign(tps);
         c.seekToBeginning(tps);
@@ -320,8 +319,8 @@ public final class LiveBench implements AutoCloseable {
    * grace, and times from just before that send until a {@code read_committed} consumer of the
    * candidates topic holds the ERROR_RATE_SPIKE candidate of that service.
    *
-   * @param startMs event time of the first trial (later than anything the pipeline has seen)
-   * @return the latencies; also how much event time the trials used, via {@link #trialSpanMs}
+   * @param startMs event time of the first trial (later than anything the pipeline has seen);
+   *     each trial takes {@link #trialSpanMs()} of event time after it
    */
   public Latency latency(int trials, long startMs) throws InterruptedException {
     Map<String, Long> arrivals = new ConcurrentHashMap<>();
@@ -553,9 +552,5 @@ public final class LiveBench implements AutoCloseable {
           type -> (Serializer<SpecificRecord>) serdes.valueSerde((Class<SpecificRecord>) type).serializer());
       return s.serialize(topic, record);
     }
-  }
-
-  static String describe(double[] values) {
-    return Arrays.toString(values);
   }
 }
