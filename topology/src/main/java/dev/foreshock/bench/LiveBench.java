@@ -90,8 +90,13 @@ public final class LiveBench implements AutoCloseable {
     }
   }
 
-  /** Heap (after GC) and state directory growth of the pipeline for {@code keys} new keys. */
-  public record Footprint(int keys, long records, long heapBytes, long stateBytes) {}
+  /**
+   * What {@code keys} new keys cost the pipeline: heap after GC, RocksDB live data and
+   * memtables, RocksDB's estimated entries, and the state directory on disk (without the
+   * memtables, which Streams writes out only at flushes).
+   */
+  public record Footprint(int keys, long records, long heapBytes, long rocksDbBytes, long rocksDbEntries,
+      long diskBytes) {}
 
   private final Path dir;
   private final Consumer<String> progress;
@@ -420,35 +425,39 @@ public final class LiveBench implements AutoCloseable {
 
   /**
    * Produces {@code records} for new keys, waits until the pipeline has them, and measures what
-   * they cost: heap used after GC, then (after closing the pipeline, which flushes the stores)
-   * the state directory on disk, each against the same figure before the new keys. The state
-   * directory before is measured with the pipeline closed and restarted too, so both are
-   * flushed figures. Leaves the pipeline stopped.
+   * they cost, each against the same figure just before: heap used after GC; RocksDB's own
+   * account of the pipeline's stores (live SST files plus memtables, the streams metrics
+   * {@code live-sst-files-size} and {@code cur-size-all-mem-tables}) and its estimated keys; and
+   * the state directory on disk. Leaves the pipeline running.
    */
   public Footprint footprint(int keys, List<SpecificRecord> records) throws InterruptedException {
-    pipeline.close();
-    long stateBefore = sizeOf(settings(PIPELINE_APP).stateDir());
-    pipeline = new StreamsApp(settings(PIPELINE_APP), topology, new Topics(serdes), metrics, Clock.systemUTC());
-    pipeline.start();
-    long started = System.nanoTime();
-    while (pipeline.streams().state() != KafkaStreams.State.RUNNING) {
-      if (System.nanoTime() - started > CATCH_UP_TIMEOUT.toNanos()) {
-        throw new IllegalStateException("the pipeline did not restart (state " + pipeline.streams().state() + ")");
-      }
-      Thread.sleep(10);
-    }
     long heapBefore = heapAfterGc();
+    long rocksBefore = rocksDb("live-sst-files-size") + rocksDb("cur-size-all-mem-tables");
+    long keysBefore = rocksDb("estimate-num-keys");
+    long diskBefore = sizeOf(settings(PIPELINE_APP).stateDir());
     produce(records);
     if (new GroupLag(admin).awaitCaughtUp(PIPELINE_APP, Topics.TELEMETRY, partitions, CATCH_UP_TIMEOUT,
         () -> !pipeline.streams().state().isRunningOrRebalancing(), l -> { }) < 0) {
       throw new IllegalStateException("the pipeline did not catch up with the new keys");
     }
     long heapAfter = heapAfterGc();
-    // RocksDB writes its memtables to disk when the stores close (Streams keeps no write-ahead log)
-    pipeline.close();
-    pipeline = null;
-    long stateAfter = sizeOf(settings(PIPELINE_APP).stateDir());
-    return new Footprint(keys, records.size(), heapAfter - heapBefore, stateAfter - stateBefore);
+    long rocksAfter = rocksDb("live-sst-files-size") + rocksDb("cur-size-all-mem-tables");
+    long keysAfter = rocksDb("estimate-num-keys");
+    long diskAfter = sizeOf(settings(PIPELINE_APP).stateDir());
+    return new Footprint(keys, records.size(), heapAfter - heapBefore, rocksAfter - rocksBefore,
+        keysAfter - keysBefore, diskAfter - diskBefore);
+  }
+
+  /** The sum of one RocksDB metric over every store of the pipeline. */
+  private long rocksDb(String name) {
+    long total = 0;
+    for (var e : pipeline.streams().metrics().entrySet()) {
+      if (e.getKey().name().equals(name) && e.getKey().group().equals("stream-state-metrics")
+          && e.getValue().metricValue() instanceof Number n) {
+        total += n.longValue();
+      }
+    }
+    return total;
   }
 
   /** CPU time so far of the live threads whose name contains {@code part}. */

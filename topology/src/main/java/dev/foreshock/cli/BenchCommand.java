@@ -219,11 +219,15 @@ final class BenchCommand implements Callable<Integer> {
         double scale = 100_000.0 / keys;
         report.add("memory.heapMbPer100kKeys", "heap after GC per 100k keys", f.heapBytes() * scale / (1 << 20), "MB",
             null);
-        report.add("memory.stateMbPer100kKeys", "state dir per 100k keys", f.stateBytes() * scale / (1 << 20), "MB",
-            null);
+        report.add("memory.rocksDbMbPer100kKeys", "RocksDB live data + memtables per 100k keys",
+            f.rocksDbBytes() * scale / (1 << 20), "MB", null);
+        report.add("memory.rocksDbEntriesPer100kKeys", "RocksDB entries per 100k keys (estimate)",
+            f.rocksDbEntries() * scale, "count", null);
+        report.add("memory.diskMbPer100kKeys", "state dir on disk per 100k keys", f.diskBytes() * scale / (1 << 20),
+            "MB", null);
         report.note(String.format(Locale.ROOT, "memory: %,d new keys (half memory resources, half request-reporting "
-            + "instances in services of 100), %d records each; growth of heap used after GC and of the pipeline's state "
-            + "directory on disk, scaled to 100k keys", keys, perKey));
+            + "instances in services of 100), %d records each; growth of heap used after GC, of RocksDB's live data "
+            + "and memtables (streams metrics) and of the state directory on disk, scaled to 100k keys", keys, perKey));
       }
     }
   }
