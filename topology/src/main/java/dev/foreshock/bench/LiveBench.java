@@ -110,6 +110,8 @@ public final class LiveBench implements AutoCloseable {
   private StreamsApp pipeline;
   private PipelineMetrics metrics;
   private final Map<String, String> kafkaProperties;
+  /** {@code rocksdb.memory.mb} for the pipeline when given (null: the runtime's default). */
+  private String rocksDbMemoryMb;
 
   private LiveBench(Path dir, ForeshockSettings topology, Map<String, String> kafkaProperties,
       Consumer<String> progress) {
@@ -171,6 +173,11 @@ public final class LiveBench implements AutoCloseable {
       bench.close();
       throw e;
     }
+  }
+
+  /** Gives the pipeline's RocksDB stores this much memory (the {@code rocksdb.memory.mb} setting). */
+  public void rocksDbMemoryMb(String megabytes) {
+    this.rocksDbMemoryMb = megabytes;
   }
 
   /** Sends the records, keyed and timestamped as the contract says, and waits until all are acknowledged. */
@@ -509,6 +516,9 @@ public final class LiveBench implements AutoCloseable {
     values.put("state.dir", dir.resolve("state-" + app).toString());
     values.put("topics.replication.factor", "1");
     values.put("shutdown.timeout", "30s");
+    if (rocksDbMemoryMb != null) {
+      values.put("rocksdb.memory.mb", rocksDbMemoryMb);
+    }
     return RuntimeSettings.from(SettingsSource.of(values), kafkaProperties);
   }
 

@@ -83,6 +83,7 @@ final class BenchCommand implements Callable<Integer> {
   private boolean json;
 
   private Map<String, String> kafka = Map.of();
+  private String rocksDbMemoryMb;
 
   @Override
   public Integer call() throws Exception {
@@ -95,6 +96,7 @@ final class BenchCommand implements Callable<Integer> {
     SettingsSource source = settingsOptions.source(main.environment());
     ForeshockSettings settings = ForeshockSettings.from(source);
     kafka = KafkaClientProperties.collect(source, main.environment());
+    rocksDbMemoryMb = source.string("rocksdb.memory.mb", null);
     SettingsOptions.warnUnknown(source, err);
     BenchReport report = new BenchReport();
     Path dir = Files.createTempDirectory("foreshock-bench-");
@@ -167,6 +169,10 @@ final class BenchCommand implements Callable<Integer> {
     progress(err, "starting the embedded broker and registry in " + dir);
     PipelineMetrics metrics = PipelineMetrics.inMemory();
     try (LiveBench bench = LiveBench.start(dir.resolve("live"), settings, kafka, m -> progress(err, m))) {
+      bench.rocksDbMemoryMb(rocksDbMemoryMb);
+      if (rocksDbMemoryMb != null) {
+        report.note("rocksdb.memory.mb = " + rocksDbMemoryMb + " for the pipeline");
+      }
       long produced = 0;
       if (!skip.contains("throughput")) {
         List<SpecificRecord> records = Workload.scenarios(events, seed, dataEnd);
