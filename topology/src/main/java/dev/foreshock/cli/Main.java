@@ -44,7 +44,8 @@ public final class Main implements Runnable {
       RunCommand::new,
       ProduceCommand::new,
       DemoCommand::new,
-      QueryCommand::new);
+      QueryCommand::new,
+      BenchCommand::new);
 
   private final Map<String, String> environment;
 
