@@ -38,7 +38,7 @@ import java.util.regex.Pattern;
  *     arrival at the broker; zero keeps records forever ({@code topics.retention}, default 7d)
  * @param streamThreads stream threads of this instance ({@code streams.threads}, default 1)
  * @param rocksDbMemoryBytes block cache and memtables of every RocksDB store of this instance,
- *     shared ({@code rocksdb.memory.mb}, default 64)
+ *     shared ({@code rocksdb.memory.mb}, default 256: at 64 the stream thread waited on memtable flushes, see docs/bench.md)
  * @param shutdownTimeout how long a graceful stop may take ({@code shutdown.timeout}, default 30s)
  * @param kafka Kafka client properties passed through to every client
  */
@@ -117,7 +117,7 @@ public record RuntimeSettings(
         s.integer("topics.partitions", 3, 1, 10_000),
         s.duration("topics.retention", Duration.ofDays(7), Duration.ZERO, Duration.ofDays(365 * 100)),
         s.integer("streams.threads", 1, 1, 64),
-        s.integer("rocksdb.memory.mb", 64, 8, 1_048_576) * 1024L * 1024L,
+        s.integer("rocksdb.memory.mb", 256, 8, 1_048_576) * 1024L * 1024L,
         s.duration("shutdown.timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10)),
         kafka);
   }
