@@ -331,11 +331,18 @@ class ConnectionDetectorsTest {
   void shouldNameEveryProcessorAndStore() {
     String topology = new ForeshockTopology(ForeshockSettings.defaults(),
         new Topics(new AvroSerdes(new InMemorySchemaRegistry())), PipelineMetrics.inMemory(),
-        Clock.fixed(BASE, ZoneOffset.UTC)).build(new Properties()).describe().toString();
+        Clock.fixed(BASE, ZoneOffset.UTC)).build(streamsProps()).describe().toString();
 
     assertThat(topology).contains("connection-detectors").contains(StoreNames.CONNECTION_WINDOWS)
         .contains(StoreNames.CONNECTION_PATTERNS).contains(StoreNames.CONNECTION_DETECTOR_STATE)
         .doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
+  }
+
+  private static Properties streamsProps() {
+    Properties props = new Properties();
+    props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, "connections-naming-test");
+    props.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    return props;
   }
 
   private static ConnectionEvent open(String instance, long ts) {
