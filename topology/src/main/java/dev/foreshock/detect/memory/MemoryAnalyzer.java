@@ -35,9 +35,6 @@ public final class MemoryAnalyzer {
   }
 
   static final int RECENT_CAPACITY = 64;
-  /** How often an active growth signal is re-sent even when nothing changed. */
-  private static final long RESEND_MS = 3_600_000L;
-
   /** Projections this close to exhaustion are not re-emitted for every small shift. */
   private static final long MIN_MATERIAL_MS = Duration.ofHours(12).toMillis();
   /** Least fit quality of the shortest horizon's line for fast growth. */
@@ -414,11 +411,11 @@ public final class MemoryAnalyzer {
     long exhaustionTs = now + Math.round(ste * 1000);
     // at the limit already (peaks there) and said so before: nothing new to say
     boolean stillExhausted = ste < 60 && s.growthEmittedExhaustionTs <= now;
-    // Re-sent at least hourly while it holds: the lifecycle treats an episode without fresh
-    // signals as stale (correlation.stale.slow) and drops repeats that change nothing.
+    // Re-sent every memory.growth.resend while it holds: the lifecycle treats an episode without
+    // fresh signals as stale (correlation.stale.slow) and drops repeats that change nothing.
     boolean material = s.growthSeverity == null
         || !s.growthSeverity.equals(severity.name())
-        || now - s.growthEmittedTs >= RESEND_MS
+        || !settings.growthResend().isZero() && now - s.growthEmittedTs >= settings.growthResend().toMillis()
         || !stillExhausted && Math.abs(exhaustionTs - s.growthEmittedExhaustionTs)
             >= settings.growthMaterialChange() * Math.max(MIN_MATERIAL_MS, s.growthEmittedExhaustionTs - now);
     if (!material) {

@@ -28,6 +28,9 @@ import java.util.List;
  * @param growthClearAfter growth clears when no evaluation has held for this long
  * @param growthMaterialChange share of the remaining time by which the projected exhaustion must
  *     move before an active signal is re-emitted
+ * @param growthResend an active growth signal is re-sent at least this often even when nothing
+ *     changed, so that the lifecycle keeps the episode fresh ({@code memory.growth.resend}, 1h;
+ *     0 = only on change; must stay below {@code correlation.stale.slow})
  * @param rapidWindow the stretch of raw samples that the rapid-rise slope is fitted over
  * @param rapidMinSamples least samples in the rapid window
  * @param rapidHorizon CRITICAL rapid rise when the limit is projected within this time
@@ -55,6 +58,7 @@ public record MemorySettings(
     int growthPersistence,
     Duration growthClearAfter,
     double growthMaterialChange,
+    Duration growthResend,
     Duration rapidWindow,
     int rapidMinSamples,
     Duration rapidHorizon,
@@ -103,6 +107,7 @@ public record MemorySettings(
         s.integer("memory.growth.persistence", 2, 1, 24),
         s.duration("memory.growth.clear-after", Duration.ofHours(12), Duration.ZERO, Duration.ofDays(7)),
         s.decimal("memory.growth.material-change", 0.25, 0.01, 10),
+        s.duration("memory.growth.resend", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(7)),
         s.duration("memory.rapid.window", Duration.ofSeconds(60), Duration.ofSeconds(10), Duration.ofMinutes(30)),
         s.integer("memory.rapid.min-samples", 4, 3, 60),
         s.duration("memory.rapid.horizon", Duration.ofMinutes(15), Duration.ofMinutes(1), Duration.ofHours(6)),

@@ -18,7 +18,9 @@ class MemoryAnalyzerTest {
 
   private static final Instant BASE = Instant.parse("2025-08-29T06:00:00Z");
 
-  private final MemoryAnalyzer analyzer = new MemoryAnalyzer(MemorySettings.defaults());
+  // Re-sends off: these tests count the signals that carry news (re-sends have their own test).
+  private final MemoryAnalyzer analyzer = new MemoryAnalyzer(MemorySettings.from(
+      dev.foreshock.config.SettingsSource.of(java.util.Map.of("memory.growth.resend", "0"))));
   private final List<MemoryWindow> windows = new ArrayList<>();
   private final List<MemoryTrendView> views = new ArrayList<>();
   private final List<CandidateSignal> signals = new ArrayList<>();
@@ -210,6 +212,35 @@ class MemoryAnalyzerTest {
       double left = Math.max(12 * 3600, exhaustBefore - now.ts() / 1000.0);
       assertThat(now.severity() != before.severity() || Math.abs(exhaustNow - exhaustBefore) >= 0.25 * left)
           .as("signal %d re-emitted without material change", i).isTrue();
+    }
+  }
+
+  @Test
+  void shouldReSendActiveGrowthAtLeastEveryResendIntervalWithDefaultSettings() {
+    MemoryAnalyzer resending = new MemoryAnalyzer(MemorySettings.defaults());
+    MemoryScenario leak = new MemoryScenario("jobs-redis", 12 * GB, 5, BASE);
+    leak.length = Duration.ofDays(10);
+    leak.interval = Duration.ofSeconds(60);
+    leak.base = 2 * GB;
+    leak.noise = 0.05 * GB;
+    leak.sawAmplitude = 0.3 * GB;
+    leak.dailyAmplitude = 0.2 * GB;
+    leak.leakOnset = BASE.plus(Duration.ofDays(2));
+    leak.leakPerSecond = 1.2 * GB / 86_400;
+    MemorySeries s = resending.newSeries("jobs-redis");
+
+    for (MemorySample m : leak.samples()) {
+      resending.observe(s, m.getTs(), m.getHost(), m.getUsedBytes(), m.getMaxBytes() == null ? 0 : m.getMaxBytes(),
+          sink);
+    }
+
+    List<CandidateSignal> active = signals.stream().filter(CandidateSignal::isActive).toList();
+    assertThat(active).hasSizeGreaterThan(12);
+    long resend = MemorySettings.defaults().growthResend().toMillis();
+    long judgeEvery = s.horizons.get(s.horizons.size() - 1).bucketMs;
+    for (int i = 1; i < active.size(); i++) {
+      // judged once per bucket of the longest horizon: a re-send comes at the first judgement after the interval
+      assertThat(active.get(i).ts() - active.get(i - 1).ts()).isLessThanOrEqualTo(resend + judgeEvery);
     }
   }
 

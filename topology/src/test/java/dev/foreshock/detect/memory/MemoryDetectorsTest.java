@@ -321,7 +321,7 @@ class MemoryDetectorsTest {
       assertThat(pipeline.driver().getAllStateStores()).containsKeys(StoreNames.MEMORY_SERIES,
           StoreNames.MEMORY_WINDOWS, StoreNames.MEMORY_TRENDS);
       String described = new dev.foreshock.ForeshockTopology(ForeshockSettings.defaults(), pipeline.topics(),
-          pipeline.metrics(), Clock.fixed(BASE, ZoneOffset.UTC)).build(new java.util.Properties()).describe().toString();
+          pipeline.metrics(), Clock.fixed(BASE, ZoneOffset.UTC)).build(streamsProps()).describe().toString();
       assertThat(described).containsPattern("Processor: memory-detectors \\(stores: \\[memory-[a-z]+, memory-[a-z]+, memory-[a-z]+]\\)");
       assertThat(described).doesNotContain("KSTREAM-").doesNotContain("KTABLE-");
     }
@@ -352,5 +352,12 @@ class MemoryDetectorsTest {
       assertThat(trends.get("redis-queue")).isNull();
       assertThat(series.get("redis-queue")).isNull();
     }
+  }
+
+  private static java.util.Properties streamsProps() {
+    java.util.Properties props = new java.util.Properties();
+    props.put(org.apache.kafka.streams.StreamsConfig.APPLICATION_ID_CONFIG, "memory-naming-test");
+    props.put(org.apache.kafka.streams.StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+    return props;
   }
 }
