@@ -189,15 +189,7 @@ class MemoryAnalyzerTest {
 
   @Test
   void shouldReEmitGrowthOnlyWhenSeverityOrProjectionChangesMaterially() {
-    MemoryScenario leak = new MemoryScenario("jobs-redis", 12 * GB, 5, BASE);
-    leak.length = Duration.ofDays(10);
-    leak.interval = Duration.ofSeconds(60);
-    leak.base = 2 * GB;
-    leak.noise = 0.05 * GB;
-    leak.sawAmplitude = 0.3 * GB;
-    leak.dailyAmplitude = 0.2 * GB;
-    leak.leakOnset = BASE.plus(Duration.ofDays(2));
-    leak.leakPerSecond = 1.2 * GB / 86_400;
+    MemoryScenario leak = jobsRedisLeak();
     MemorySeries s = analyzer.newSeries("jobs-redis");
 
     replay(s, leak);
@@ -218,15 +210,7 @@ class MemoryAnalyzerTest {
   @Test
   void shouldReSendActiveGrowthAtLeastEveryResendIntervalWithDefaultSettings() {
     MemoryAnalyzer resending = new MemoryAnalyzer(MemorySettings.defaults());
-    MemoryScenario leak = new MemoryScenario("jobs-redis", 12 * GB, 5, BASE);
-    leak.length = Duration.ofDays(10);
-    leak.interval = Duration.ofSeconds(60);
-    leak.base = 2 * GB;
-    leak.noise = 0.05 * GB;
-    leak.sawAmplitude = 0.3 * GB;
-    leak.dailyAmplitude = 0.2 * GB;
-    leak.leakOnset = BASE.plus(Duration.ofDays(2));
-    leak.leakPerSecond = 1.2 * GB / 86_400;
+    MemoryScenario leak = jobsRedisLeak();
     MemorySeries s = resending.newSeries("jobs-redis");
 
     for (MemorySample m : leak.samples()) {
@@ -242,6 +226,20 @@ class MemoryAnalyzerTest {
       // judged once per bucket of the longest horizon: a re-send comes at the first judgement after the interval
       assertThat(active.get(i).ts() - active.get(i - 1).ts()).isLessThanOrEqualTo(resend + judgeEvery);
     }
+  }
+
+  /** Ten days of a 12 GB Redis under sawtooth and daily rhythm, leaking 1.2 GB/day from day 2. */
+  private static MemoryScenario jobsRedisLeak() {
+    MemoryScenario leak = new MemoryScenario("jobs-redis", 12 * GB, 5, BASE);
+    leak.length = Duration.ofDays(10);
+    leak.interval = Duration.ofSeconds(60);
+    leak.base = 2 * GB;
+    leak.noise = 0.05 * GB;
+    leak.sawAmplitude = 0.3 * GB;
+    leak.dailyAmplitude = 0.2 * GB;
+    leak.leakOnset = BASE.plus(Duration.ofDays(2));
+    leak.leakPerSecond = 1.2 * GB / 86_400;
+    return leak;
   }
 
   static java.util.stream.Stream<MemoryScenario> fastSampledQuietScenarios() {
