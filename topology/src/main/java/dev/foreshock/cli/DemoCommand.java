@@ -1,5 +1,12 @@
 package dev.foreshock.cli;
 
+import dev.foreshock.avro.ChangeEvent;
+import dev.foreshock.avro.ConnectionEvent;
+import dev.foreshock.avro.MemorySample;
+import dev.foreshock.avro.RequestStats;
+import dev.foreshock.avro.ServiceDependencies;
+import java.util.PriorityQueue;
+import org.apache.avro.specific.SpecificRecord;
 import dev.foreshock.Topics;
 import dev.foreshock.avro.CandidateStatus;
 import dev.foreshock.avro.IncidentCandidate;
@@ -139,45 +146,76 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   /**
-   * The seed incidents and the quiet baseline one after the other in event time, a minute apart
-   * (services that appear in two scenarios do not look silent in between),
-   * the last ending a day before {@code now}: old enough that no wall-clock silence check takes the
-   * replay for live telemetry that stopped, recent enough to look like last week's.
+   * The seed incidents and the quiet baseline side by side: every scenario ends at the same
+   * instant, a day before {@code now} (old enough that no wall-clock silence check takes the replay
+   * for live telemetry that stopped, recent enough to look like last week's). Replayed one after
+   * another instead, the services of a finished scenario would fall silent while the next one
+   * runs, and the gap detector would rightly flag them.
    */
   static List<SimulatedScenario> timeline(long seed, Instant now) {
-    // the three incidents of minutes and hours first, so that their candidates show within the first
-    // minute; the three-week leak (most of the records) last
-    List<String> names = List.of("sync-recycling", "pool-stall", "rapid-rise", "quiet-baseline", "slow-leak");
-    List<SimulatedScenario> generated = new ArrayList<>();
-    for (String name : names) {
-      generated.add(Scenarios.generate(name, seed));
-    }
-    long end = now.minus(Duration.ofDays(1)).toEpochMilli();
+    List<String> names = List.of("slow-leak", "sync-recycling", "pool-stall", "rapid-rise", "quiet-baseline");
+    Instant end = now.minus(Duration.ofDays(1));
     List<SimulatedScenario> placed = new ArrayList<>();
-    for (int i = generated.size() - 1; i >= 0; i--) {
-      SimulatedScenario s = generated.get(i).shiftedToEndAt(Instant.ofEpochMilli(end));
-      placed.add(0, s);
-      end = s.startMs() - Duration.ofMinutes(1).toMillis();
+    for (String name : names) {
+      placed.add(Scenarios.generate(name, seed).shiftedToEndAt(end));
     }
     return placed;
+  }
+
+  /**
+   * The records of all scenarios merged by event time, each scenario's own order kept (it holds
+   * the small out-of-order shuffles of real producers).
+   */
+  static List<SpecificRecord> sideBySide(List<SimulatedScenario> scenarios) {
+    List<SpecificRecord> merged = new ArrayList<>();
+    int[] next = new int[scenarios.size()];
+    PriorityQueue<Integer> heads = new PriorityQueue<>(
+        java.util.Comparator.comparingLong((Integer i) -> eventTime(scenarios.get(i).records().get(next[i])))
+            .thenComparingInt(i -> i));
+    for (int i = 0; i < scenarios.size(); i++) {
+      if (!scenarios.get(i).records().isEmpty()) {
+        heads.add(i);
+      }
+    }
+    while (!heads.isEmpty()) {
+      int i = heads.poll();
+      List<SpecificRecord> records = scenarios.get(i).records();
+      merged.add(records.get(next[i]++));
+      if (next[i] < records.size()) {
+        heads.add(i);
+      }
+    }
+    return merged;
+  }
+
+  private static long eventTime(SpecificRecord r) {
+    if (r instanceof ConnectionEvent e) {
+      return e.getTs();
+    } else if (r instanceof MemorySample m) {
+      return m.getTs();
+    } else if (r instanceof RequestStats s) {
+      return s.getTs();
+    } else if (r instanceof ChangeEvent c) {
+      return c.getTs();
+    } else if (r instanceof ServiceDependencies d && d.getTs() != null) {
+      return d.getTs();
+    }
+    return Long.MIN_VALUE; // dependencies without a time come first
   }
 
   private static void produce(ForeshockRuntime runtime, RunCommand.Loaded loaded, List<SimulatedScenario> replay,
       PrintWriter err) {
     try (TelemetryProducer producer = new TelemetryProducer(runtime.bootstrapServers(), runtime.settings().kafka(),
         new AvroSerdes(runtime.registry()), new Validation(loaded.topology().ingest()), Clock.systemUTC())) {
-      for (SimulatedScenario s : replay) {
-        long started = System.nanoTime();
-        long sent = producer.publish(s.records());
-        synchronized (err) {
-          err.printf(Locale.ROOT, "foreshock demo: replayed %s (%s to %s, %,d records) in %.1f s%n", s.name(),
-              TIME.format(Instant.ofEpochMilli(s.startMs())), TIME.format(Instant.ofEpochMilli(s.endMs())), sent,
-              (System.nanoTime() - started) / 1e9);
-          err.flush();
-        }
-      }
+      long started = System.nanoTime();
+      long sent = producer.publish(sideBySide(replay));
+      long from = replay.stream().mapToLong(SimulatedScenario::startMs).min().orElse(0);
+      long to = replay.stream().mapToLong(SimulatedScenario::endMs).max().orElse(0);
       synchronized (err) {
-        err.println("foreshock demo: replay done; candidates keep appearing as the last windows close. Ctrl-C to stop.");
+        err.printf(Locale.ROOT, "foreshock demo: replayed %s side by side (%s to %s, %,d records) in %.1f s%n",
+            replay.stream().map(SimulatedScenario::name).toList(), TIME.format(Instant.ofEpochMilli(from)),
+            TIME.format(Instant.ofEpochMilli(to)), sent, (System.nanoTime() - started) / 1e9);
+        err.println("foreshock demo: replay done; candidates keep appearing as the pipeline catches up. Ctrl-C to stop.");
         err.flush();
       }
     } catch (RuntimeException e) {
