@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -250,6 +251,22 @@ final class QueryCommand implements Runnable {
     }
   }
 
+  /** The {@code --from}/{@code --to} of the windowed endpoints. */
+  static final class TimeRange {
+    @Option(names = "--from", paramLabel = "TIME", description = "Start (default: an hour before --to).")
+    String from;
+
+    @Option(names = "--to", paramLabel = "TIME", description = "End (default: the newest window).")
+    String to;
+
+    String query() {
+      Map<String, Object> p = new LinkedHashMap<>();
+      p.put("from", from);
+      p.put("to", to);
+      return QueryCommand.query(p);
+    }
+  }
+
   @Command(name = "connections", mixinStandardHelpOptions = true,
       description = "A target's connection figures per window, its bursts and recycling period.")
   static final class Connections implements Callable<Integer> {
@@ -259,18 +276,11 @@ final class QueryCommand implements Runnable {
     @Parameters(paramLabel = "TARGET", description = "e.g. postgres-main")
     String target;
 
-    @Option(names = "--from", paramLabel = "TIME", description = "Start (default: an hour before --to).")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "End (default: the newest window).")
-    String to;
+    @Mixin TimeRange range;
 
     @Override
     public Integer call() throws Exception {
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("from", from);
-      p.put("to", to);
-      return parent.show(spec, "/api/v1/connections/" + segment(target) + query(p), (c, out) -> {
+      return parent.show(spec, "/api/v1/connections/" + segment(target) + range.query(), (c, out) -> {
         Table t = new Table("WINDOW", "OPENS", "CLOSES", "FAILURES", "INSTANCES", "FLEET", "FLEET%", "SPAN OPENS",
             "BASELINE", "BURST", "FAILING");
         for (JsonNode w : c.path("windows")) {
@@ -313,18 +323,11 @@ final class QueryCommand implements Runnable {
     @Parameters(paramLabel = "SERVICE", description = "e.g. search-api")
     String service;
 
-    @Option(names = "--from", paramLabel = "TIME", description = "Start (default: an hour before --to).")
-    String from;
-
-    @Option(names = "--to", paramLabel = "TIME", description = "End (default: the newest window).")
-    String to;
+    @Mixin TimeRange range;
 
     @Override
     public Integer call() throws Exception {
-      Map<String, Object> p = new LinkedHashMap<>();
-      p.put("from", from);
-      p.put("to", to);
-      return parent.show(spec, "/api/v1/errors/" + segment(service) + query(p), (e, out) -> {
+      return parent.show(spec, "/api/v1/errors/" + segment(service) + range.query(), (e, out) -> {
         Table t = new Table("WINDOW", "REQUESTS", "ERRORS", "RATIO", "BASELINE", "CLOSED");
         for (JsonNode w : e.path("windows")) {
           t.row(time(w.path("windowStart")), w.path("requests").asText(), w.path("errors").asText(),
