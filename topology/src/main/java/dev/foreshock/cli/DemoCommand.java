@@ -1,12 +1,5 @@
 package dev.foreshock.cli;
 
-import dev.foreshock.avro.ChangeEvent;
-import dev.foreshock.avro.ConnectionEvent;
-import dev.foreshock.avro.MemorySample;
-import dev.foreshock.avro.RequestStats;
-import dev.foreshock.avro.ServiceDependencies;
-import java.util.PriorityQueue;
-import org.apache.avro.specific.SpecificRecord;
 import dev.foreshock.Topics;
 import dev.foreshock.avro.CandidateStatus;
 import dev.foreshock.avro.IncidentCandidate;
@@ -14,6 +7,7 @@ import dev.foreshock.ingest.Validation;
 import dev.foreshock.metrics.PipelineMetrics;
 import dev.foreshock.runtime.ForeshockRuntime;
 import dev.foreshock.runtime.TelemetryProducer;
+import dev.foreshock.runtime.TelemetryRouting;
 import dev.foreshock.serde.AvroSerdes;
 import dev.foreshock.simulate.Scenarios;
 import dev.foreshock.simulate.SimulatedScenario;
@@ -32,8 +26,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -41,10 +37,10 @@ import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /**
  * {@code foreshock demo}: the embedded stack, the four seed incidents and a quiet baseline
@@ -189,18 +185,8 @@ final class DemoCommand implements Callable<Integer> {
   }
 
   private static long eventTime(SpecificRecord r) {
-    if (r instanceof ConnectionEvent e) {
-      return e.getTs();
-    } else if (r instanceof MemorySample m) {
-      return m.getTs();
-    } else if (r instanceof RequestStats s) {
-      return s.getTs();
-    } else if (r instanceof ChangeEvent c) {
-      return c.getTs();
-    } else if (r instanceof ServiceDependencies d && d.getTs() != null) {
-      return d.getTs();
-    }
-    return Long.MIN_VALUE; // dependencies without a time come first
+    Long ts = TelemetryRouting.of(r).timestamp();
+    return ts == null ? Long.MIN_VALUE : ts; // dependencies without a time come first
   }
 
   private static void produce(ForeshockRuntime runtime, RunCommand.Loaded loaded, List<SimulatedScenario> replay,
