@@ -46,6 +46,11 @@ final class Cadence {
 
   /** The key in the {@code gap-sources} store (instances qualified by their service: names may repeat). */
   String id() {
+    return id(kind, subject, service);
+  }
+
+  /** The store key of a source of {@code kind} (the service only counts for an instance). */
+  static String id(SourceKind kind, String subject, String service) {
     return kind.id(kind == SourceKind.INSTANCE ? service + "/" + subject : subject);
   }
 

@@ -30,6 +30,11 @@ import java.util.stream.Collectors;
  * @param forgetAfter sources silent this long are forgotten (bounded state)
  * @param resendEvery while a gap lasts, its active signal is sent again at least this often (with
  *     the silence so far), so that the lifecycle does not take it for stale
+ * @param cacheEntries sources held in memory per task (under 0.5 KB each); the others live in the
+ *     {@code gap-sources} store only ({@code gaps.cache.entries})
+ * @param sweepEntries once a task has more sources than it holds, each check also judges this many
+ *     stored sources that are not held, resuming where the last check stopped
+ *     ({@code gaps.sweep-entries})
  */
 public record GapSettings(
     Duration checkInterval,
@@ -43,7 +48,9 @@ public record GapSettings(
     Set<String> replaceKinds,
     Duration wallClockMaxLag,
     Duration forgetAfter,
-    Duration resendEvery) {
+    Duration resendEvery,
+    int cacheEntries,
+    int sweepEntries) {
 
   public GapSettings {
     scaleKinds = Set.copyOf(scaleKinds);
@@ -71,7 +78,9 @@ public record GapSettings(
         kinds(s.string("gaps.replace-kinds", "DEPLOY,ROLLBACK,UPGRADE")),
         s.duration("gaps.wall-clock-max-lag", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7)),
         s.duration("gaps.forget-after", Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(30)),
-        s.duration("gaps.resend-every", Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1)));
+        s.duration("gaps.resend-every", Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1)),
+        s.integer("gaps.cache.entries", 25_000, 1, 10_000_000),
+        s.integer("gaps.sweep-entries", 5_000, 1, 10_000_000));
   }
 
   private static Set<String> kinds(String list) {

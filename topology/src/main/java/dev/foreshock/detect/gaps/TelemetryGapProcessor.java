@@ -5,15 +5,19 @@ import dev.foreshock.avro.ChangeEvent;
 import dev.foreshock.avro.MemorySample;
 import dev.foreshock.avro.RequestStats;
 import dev.foreshock.avro.Severity;
+import dev.foreshock.detect.BoundedCache;
 import dev.foreshock.detect.CandidateSignal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -30,8 +34,13 @@ import org.slf4j.LoggerFactory;
  * (backtests: event time advanced by the other sources) and on a wall-clock punctuation (live:
  * stream time stands still when nothing arrives).
  *
- * <p>The working state lives in memory (a hash lookup per record); changed sources are written
- * to the {@code gap-sources} store at most once a minute, and restored from it on start.
+ * <p>The {@code gap-sources} store holds every source. At most {@code gaps.cache.entries} recently
+ * heard sources per task are also held in memory ({@link BoundedCache}, a hash lookup per record):
+ * changed ones are written to the store at most once a minute and when they are evicted; a source
+ * that is not held is loaded from the store on its next record. Every check judges the held
+ * sources; once some were evicted, it also judges the next {@code gaps.sweep-entries} sources of
+ * the store that are not held (a rolling sweep), so that a source outside the working set is still
+ * flagged, escalated, re-sent and forgotten, later by up to one full sweep.
  */
 final class TelemetryGapProcessor implements Processor<String, SpecificRecord, String, CandidateSignal> {
 
@@ -40,44 +49,46 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
 
   private final GapSettings settings;
   private final String storeName;
-  private final Map<String, ServiceSources> services = new HashMap<>();
-  private final Map<String, Cadence> resources = new HashMap<>();
+  /** The working set, by store id. */
+  private final BoundedCache<String, Cadence> held;
   /** target -> {latest scale change ts, latest replacement change ts} */
   private final Map<String, long[]> changes = new HashMap<>();
-  private final List<String> forgotten = new ArrayList<>();
+  private final Set<String> forgotten = new LinkedHashSet<>();
+  private final StringSerializer keySerializer = new StringSerializer();
   private ProcessorContext<String, CandidateSignal> context;
   private KeyValueStore<String, SourceCadence> store;
   private long lastFlushStream = Long.MIN_VALUE;
   private long lastFlushWall = Long.MIN_VALUE;
-  /** Sources restored from the store whose wall-clock arrival predates this run. */
+  /** Sources restored from the store at start whose wall-clock arrival predates this run. */
   private final List<Cadence> restored = new ArrayList<>();
-
-  /** The service-level source and the instances of one service. */
-  private static final class ServiceSources {
-    Cadence self;
-    final Map<String, Cadence> instances = new HashMap<>();
-  }
+  /** Wall-clock time this processor started. */
+  private long startWall;
+  /** Whether the store may hold sources that are not held in memory. */
+  private boolean cold;
+  /** The store key the rolling sweep resumes from (null: the first). */
+  private String sweepFrom;
 
   TelemetryGapProcessor(GapSettings settings, String storeName) {
     this.settings = settings;
     this.storeName = storeName;
+    this.held = new BoundedCache<>(settings.cacheEntries(), this::evicted);
   }
 
   @Override
   public void init(ProcessorContext<String, CandidateSignal> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
+    this.startWall = context.currentSystemTimeMs();
     try (KeyValueIterator<String, SourceCadence> all = store.all()) {
       while (all.hasNext()) {
         KeyValue<String, SourceCadence> kv = all.next();
+        if (held.size() >= held.capacity()) {
+          cold = true;
+          break;
+        }
         Cadence c = Cadence.restore(kv.value);
         restored.add(c);
-        switch (c.kind) {
-          case SERVICE -> services.computeIfAbsent(c.subject, s -> new ServiceSources()).self = c;
-          case INSTANCE -> services.computeIfAbsent(c.service, s -> new ServiceSources())
-              .instances.put(c.subject, c);
-          case RESOURCE -> resources.put(c.subject, c);
-        }
+        held.put(kv.key, c);
       }
     }
     Duration every = settings.checkInterval();
@@ -87,29 +98,21 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
         wallTime -> check(context.currentStreamTimeMs(), wallTime));
   }
 
+  /** An evicted source that changed since it was written goes to the store, where its next record finds it. */
+  private void evicted(String id, Cadence c) {
+    write(c);
+    cold = true;
+  }
+
   @Override
   public void process(Record<String, SpecificRecord> record) {
     long arrival = context.currentSystemTimeMs();
     long ts = record.timestamp();
     if (record.value() instanceof RequestStats r) {
-      ServiceSources s = services.computeIfAbsent(r.getService(), k -> new ServiceSources());
-      if (s.self == null) {
-        s.self = new Cadence(SourceKind.SERVICE, r.getService(), null);
-      }
-      observe(s.self, ts, arrival);
-      Cadence instance = s.instances.get(r.getInstance());
-      if (instance == null) {
-        instance = new Cadence(SourceKind.INSTANCE, r.getInstance(), r.getService());
-        s.instances.put(r.getInstance(), instance);
-      }
-      observe(instance, ts, arrival);
+      observe(source(SourceKind.SERVICE, r.getService(), null), ts, arrival);
+      observe(source(SourceKind.INSTANCE, r.getInstance(), r.getService()), ts, arrival);
     } else if (record.value() instanceof MemorySample m) {
-      Cadence c = resources.get(m.getResource());
-      if (c == null) {
-        c = new Cadence(SourceKind.RESOURCE, m.getResource(), null);
-        resources.put(m.getResource(), c);
-      }
-      observe(c, ts, arrival);
+      observe(source(SourceKind.RESOURCE, m.getResource(), null), ts, arrival);
     } else if (record.value() instanceof ChangeEvent e) {
       String kind = e.getKind().toUpperCase(Locale.ROOT);
       boolean scale = settings.scaleKinds().contains(kind);
@@ -124,6 +127,25 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
         }
       }
     }
+  }
+
+  /** The held source, else the stored one (now held), else a new one (now held). */
+  private Cadence source(SourceKind kind, String subject, String service) {
+    String id = Cadence.id(kind, subject, service);
+    Cadence c = held.get(id);
+    if (c == null) {
+      SourceCadence stored = cold ? store.get(id) : null;
+      c = stored != null ? load(stored) : new Cadence(kind, subject, service);
+      held.put(id, c);
+    }
+    return c;
+  }
+
+  /** A source from the store; its wall-clock silence counts from this run's start at the earliest. */
+  private Cadence load(SourceCadence stored) {
+    Cadence c = Cadence.restore(stored);
+    c.arrivedNoEarlierThan(startWall);
+    return c;
   }
 
   private void observe(Cadence c, long ts, long arrival) {
@@ -142,33 +164,89 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
     restored.forEach(c -> c.arrivedNoEarlierThan(wallTime));
     restored.clear();
     long forgetAfter = settings.forgetAfter().toMillis();
-    Iterator<Map.Entry<String, ServiceSources>> it = services.entrySet().iterator();
-    while (it.hasNext()) {
-      ServiceSources s = it.next().getValue();
-      boolean serviceSilent = false;
-      if (s.self != null) {
-        judge(s.self, streamTime, wallTime, s.self.subject);
-        serviceSilent = s.self.flagged != null || s.self.excused
-            || s.self.silence(streamTime, wallTime, settings) >= s.self.threshold(settings);
+    // services and resources first, so that an instance sees its service as judged now
+    held.forEach((id, c) -> {
+      if (c.kind != SourceKind.INSTANCE) {
+        judge(c, streamTime, wallTime, c.subject);
       }
-      for (Cadence instance : s.instances.values()) {
-        judgeInstance(instance, s, serviceSilent, streamTime, wallTime);
+    });
+    held.forEach((id, c) -> {
+      if (c.kind == SourceKind.INSTANCE) {
+        judgeInstance(c, streamTime, wallTime);
       }
-      s.instances.values().removeIf(c -> forget(c, streamTime, wallTime, forgetAfter));
-      if (s.self != null && forget(s.self, streamTime, wallTime, forgetAfter)) {
-        s.self = null;
-      }
-      if (s.self == null && s.instances.isEmpty()) {
-        it.remove();
-      }
+    });
+    held.removeIf((id, c) -> forget(c, streamTime, wallTime, forgetAfter));
+    if (cold) {
+      sweep(streamTime, wallTime, forgetAfter);
     }
-    for (Cadence resource : resources.values()) {
-      judge(resource, streamTime, wallTime, resource.subject);
-    }
-    resources.values().removeIf(c -> forget(c, streamTime, wallTime, forgetAfter));
     long keepChanges = settings.changeWindow().toMillis() + forgetAfter;
     changes.values().removeIf(latest -> streamTime >= 0 && Math.max(latest[0], latest[1]) < streamTime - keepChanges);
     flush(streamTime, wallTime);
+  }
+
+  /**
+   * Judges the next {@code gaps.sweep-entries} stored sources that are not held, as the held
+   * ones are judged; resumes there at the next check, and from the first after the last.
+   */
+  private void sweep(long streamTime, long wallTime, long forgetAfter) {
+    int budget = settings.sweepEntries();
+    List<Cadence> changed = new ArrayList<>();
+    String last = null;
+    try (KeyValueIterator<String, SourceCadence> it = sweepFrom == null ? store.all() : store.range(sweepFrom, null)) {
+      while (budget-- > 0 && it.hasNext()) {
+        KeyValue<String, SourceCadence> kv = it.next();
+        last = kv.key;
+        if (held.peek(kv.key) != null || forgotten.contains(kv.key)) {
+          continue;
+        }
+        Cadence c = load(kv.value);
+        if (c.kind == SourceKind.INSTANCE) {
+          judgeInstance(c, streamTime, wallTime);
+        } else {
+          judge(c, streamTime, wallTime, c.subject);
+        }
+        if (!forget(c, streamTime, wallTime, forgetAfter) && c.dirty) {
+          changed.add(c);
+        }
+      }
+      // a full pass ends where the store does; the next starts from the first key
+      sweepFrom = it.hasNext() && last != null ? last + "\u0000" : null;
+    }
+    changed.forEach(this::write);
+  }
+
+  /** The service of an instance as it is now: held, stored, or unknown (null). Does not hold it. */
+  private Cadence serviceOf(Cadence instance) {
+    String id = Cadence.id(SourceKind.SERVICE, instance.service, null);
+    Cadence s = held.peek(id);
+    if (s == null && cold) {
+      SourceCadence stored = store.get(id);
+      s = stored == null ? null : load(stored);
+    }
+    return s;
+  }
+
+  /** The other instances of an instance's service: held ones, and (once some were evicted) stored ones. */
+  private Iterable<Cadence> peersOf(Cadence instance) {
+    Map<String, Cadence> peers = new LinkedHashMap<>();
+    held.forEach((id, c) -> {
+      if (c != instance && c.kind == SourceKind.INSTANCE && instance.service.equals(c.service)) {
+        peers.put(id, c);
+      }
+    });
+    if (cold) {
+      String prefix = Cadence.id(SourceKind.INSTANCE, "", instance.service);
+      String self = instance.id();
+      try (KeyValueIterator<String, SourceCadence> it = store.prefixScan(prefix, keySerializer)) {
+        while (it.hasNext()) {
+          KeyValue<String, SourceCadence> kv = it.next();
+          if (!kv.key.equals(self) && !peers.containsKey(kv.key) && held.peek(kv.key) == null) {
+            peers.put(kv.key, load(kv.value));
+          }
+        }
+      }
+    }
+    return peers.values();
   }
 
   /** A service or resource: flagged when steady and silent, unless a scale change on it explains the silence. */
@@ -198,7 +276,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
    * no scale or replacement change on its service explains it. Judged a group window later than
    * other sources, so that instances stopping together are seen together.
    */
-  private void judgeInstance(Cadence c, ServiceSources s, boolean serviceSilent, long streamTime, long wallTime) {
+  private void judgeInstance(Cadence c, long streamTime, long wallTime) {
     if (c.flagged != null) {
       resendIfDue(c, c.silence(streamTime, wallTime, settings), streamTime, wallTime, restStillReports(c));
       return;
@@ -210,6 +288,9 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
     if (silence < c.threshold(settings) + settings.groupWindow().toMillis()) {
       return;
     }
+    Cadence service = serviceOf(c);
+    boolean serviceSilent = service != null && (service.flagged != null || service.excused
+        || service.silence(streamTime, wallTime, settings) >= service.threshold(settings));
     if (serviceSilent) {
       excuse(c, "its whole service is silent");
       return;
@@ -219,8 +300,8 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
       return;
     }
     long window = settings.groupWindow().toMillis();
-    for (Cadence other : s.instances.values()) {
-      if (other != c && other.steady(settings) && Math.abs(other.lastTs() - c.lastTs()) <= window
+    for (Cadence other : peersOf(c)) {
+      if (other.steady(settings) && Math.abs(other.lastTs() - c.lastTs()) <= window
           && other.silence(streamTime, wallTime, settings) >= other.threshold(settings)) {
         excuse(c, "other instances of " + c.service + " stopped with it");
         return;
@@ -297,13 +378,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
     }
     lastFlushStream = streamTime;
     lastFlushWall = wallTime;
-    for (ServiceSources s : services.values()) {
-      if (s.self != null) {
-        write(s.self);
-      }
-      s.instances.values().forEach(this::write);
-    }
-    resources.values().forEach(this::write);
+    held.forEach((id, c) -> write(c));
   }
 
   private void write(Cadence c) {

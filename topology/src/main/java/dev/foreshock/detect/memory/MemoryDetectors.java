@@ -2,15 +2,14 @@ package dev.foreshock.detect.memory;
 
 import dev.foreshock.StoreNames;
 import dev.foreshock.avro.MemorySample;
+import dev.foreshock.detect.BoundedCache;
 import dev.foreshock.detect.CandidateSignal;
 import dev.foreshock.detect.Signals;
 import dev.foreshock.ingest.Telemetry;
 import dev.foreshock.json.JsonSerde;
 import dev.foreshock.metrics.PipelineMetrics;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -91,17 +90,30 @@ public final class MemoryDetectors {
   }
 
   /**
-   * Loads a resource's series once per task and keeps it in memory; writes it back to the
-   * changelogged store every {@value #SAVE_EVERY_WINDOWS} closed windows and whenever it emits a
-   * signal (a restart therefore loses at most that many windows of samples, never a signal state).
+   * Holds the series of at most {@code memory.cache.entries} recently seen resources per task in
+   * memory ({@link BoundedCache}); the rest live only in the changelogged {@code memory-series}
+   * store, and a resource that is not held is loaded from there. A held series is written back
+   * every {@value #SAVE_EVERY_WINDOWS} closed windows, whenever it emits a signal, and when it is
+   * evicted with unsaved samples: a restart loses at most that many windows of samples, never a
+   * signal state, and eviction loses nothing (the reloaded series continues exactly).
    */
   private static final class MemoryProcessor implements FixedKeyProcessor<String, MemorySample, CandidateSignal> {
+
+    /** A held series and the closed windows since it was last written back. */
+    private static final class Held {
+      final MemorySeries series;
+      int unsavedWindows;
+      boolean dirty;
+
+      Held(MemorySeries series) {
+        this.series = series;
+      }
+    }
 
     private final MemoryAnalyzer analyzer;
     private final PipelineMetrics metrics;
     private final long idleExpiryMs;
-    private final Map<String, MemorySeries> cache = new HashMap<>();
-    private final Map<String, Integer> unsaved = new HashMap<>();
+    private final BoundedCache<String, Held> cache;
     private final List<CandidateSignal> pending = new ArrayList<>();
     private FixedKeyProcessorContext<String, CandidateSignal> context;
     private KeyValueStore<String, MemorySeries> series;
@@ -131,6 +143,7 @@ public final class MemoryDetectors {
       this.analyzer = new MemoryAnalyzer(settings);
       this.metrics = metrics;
       this.idleExpiryMs = settings.idleExpiry().toMillis();
+      this.cache = new BoundedCache<>(settings.cacheEntries(), this::evicted);
     }
 
     @Override
@@ -143,30 +156,40 @@ public final class MemoryDetectors {
       context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::forgetIdle);
     }
 
-    /** Deletes the state and trends of resources that have not reported for the idle expiry. */
+    /** An evicted series with unsaved samples goes back to the store, so that a reload continues it. */
+    private void evicted(String resource, Held held) {
+      if (held.dirty) {
+        series.put(resource, held.series);
+      }
+    }
+
+    /**
+     * Deletes the state and trends of resources that have not reported for the idle expiry: those
+     * in the store (held ones by their newer state in memory) and those only in memory.
+     */
     private void forgetIdle(long streamTime) {
       long before = streamTime - idleExpiryMs;
       List<String> idle = new ArrayList<>();
       try (KeyValueIterator<String, MemorySeries> it = series.all()) {
         while (it.hasNext()) {
           KeyValue<String, MemorySeries> kv = it.next();
-          MemorySeries cached = cache.get(kv.key);
-          long lastTs = cached != null ? cached.lastTs : kv.value.lastTs;
+          Held held = cache.peek(kv.key);
+          long lastTs = held != null ? held.series.lastTs : kv.value.lastTs;
           if (lastTs < before) {
             idle.add(kv.key);
           }
         }
       }
-      cache.forEach((resource, s) -> {
-        if (s.lastTs < before && !idle.contains(resource)) {
-          idle.add(resource);
+      cache.removeIf((resource, held) -> {
+        if (held.series.lastTs < before) {
+          idle.add(resource); // (one already found in the store is deleted twice: harmless)
+          return true;
         }
+        return false;
       });
       for (String resource : idle) {
         series.delete(resource);
         trends.delete(resource);
-        cache.remove(resource);
-        unsaved.remove(resource);
       }
     }
 
@@ -174,25 +197,29 @@ public final class MemoryDetectors {
     public void process(FixedKeyRecord<String, MemorySample> record) {
       MemorySample m = record.value();
       String resource = m.getResource();
-      MemorySeries s = cache.get(resource);
-      if (s == null) {
-        s = series.get(resource);
+      Held held = cache.get(resource);
+      if (held == null) {
+        MemorySeries s = series.get(resource);
         if (s == null || !analyzer.fits(s)) {
           s = analyzer.newSeries(resource);
         }
-        cache.put(resource, s);
+        held = new Held(s);
+        cache.put(resource, held);
       }
+      MemorySeries s = held.series;
       windowClosed = false;
       long limit = m.getMaxBytes() == null ? 0 : m.getMaxBytes();
       if (!analyzer.observe(s, m.getTs(), m.getHost(), m.getUsedBytes(), limit, sink)) {
         metrics.lateRecord("memory");
         return;
       }
+      held.dirty = true;
       if (windowClosed || !pending.isEmpty()) {
-        int n = unsaved.merge(resource, 1, Integer::sum);
-        if (!pending.isEmpty() || n >= SAVE_EVERY_WINDOWS) {
+        held.unsavedWindows++;
+        if (!pending.isEmpty() || held.unsavedWindows >= SAVE_EVERY_WINDOWS) {
           series.put(resource, s);
-          unsaved.put(resource, 0);
+          held.unsavedWindows = 0;
+          held.dirty = false;
         }
       }
       for (CandidateSignal signal : pending) {

@@ -41,6 +41,8 @@ import java.util.List;
  * @param rapidHistory how far back the highest normal level is taken from
  * @param rapidMinHistory least history of a resource before a rapid rise can be told from its rhythm
  * @param rapidClearAfter a rapid rise clears when it has not held for this long
+ * @param cacheEntries series held in memory per task (about 10 KB each); the rest stay in the
+ *     {@code memory-series} store and are loaded on their next sample ({@code memory.cache.entries})
  */
 public record MemorySettings(
     Duration window,
@@ -67,7 +69,11 @@ public record MemorySettings(
     double rapidMinR2,
     Duration rapidHistory,
     Duration rapidMinHistory,
-    Duration rapidClearAfter) {
+    Duration rapidClearAfter,
+    int cacheEntries) {
+
+  /** Series held in memory per task by default: about 20 MB of heap at about 10 KB a series. */
+  public static final int DEFAULT_CACHE_ENTRIES = 2_000;
 
   public MemorySettings {
     horizons = List.copyOf(horizons);
@@ -116,7 +122,8 @@ public record MemorySettings(
         s.decimal("memory.rapid.min-r2", 0.8, 0, 1),
         s.duration("memory.rapid.history", Duration.ofHours(1), Duration.ofMinutes(5), Duration.ofHours(24)),
         s.duration("memory.rapid.min-history", Duration.ofMinutes(10), Duration.ZERO, Duration.ofHours(24)),
-        s.duration("memory.rapid.clear-after", Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofHours(24)));
+        s.duration("memory.rapid.clear-after", Duration.ofMinutes(30), Duration.ofMinutes(1), Duration.ofHours(24)),
+        s.integer("memory.cache.entries", DEFAULT_CACHE_ENTRIES, 1, 10_000_000));
   }
 
   private static List<Duration> horizons(String value) {

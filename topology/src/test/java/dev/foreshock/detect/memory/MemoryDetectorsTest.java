@@ -12,13 +12,16 @@ import dev.foreshock.avro.MemorySample;
 import dev.foreshock.avro.Severity;
 import dev.foreshock.backtest.OfflinePipeline;
 import dev.foreshock.config.ForeshockSettings;
+import dev.foreshock.config.SettingsSource;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.state.KeyValueStore;
 import org.apache.kafka.streams.state.WindowStore;
@@ -352,6 +355,76 @@ class MemoryDetectorsTest {
       assertThat(trends.get("redis-queue")).isNull();
       assertThat(series.get("redis-queue")).isNull();
     }
+  }
+
+  /** Five resources over 30 hours: two rapid rises, a fast leak, a daily rhythm and a sawtooth, interleaved in time. */
+  private static List<MemorySample> fiveResources() {
+    List<MemorySample> all = new ArrayList<>();
+    for (int i = 0; i < 5; i++) {
+      MemoryScenario s = new MemoryScenario("cache-" + i, (2L + i) * GB, 300 + i, BASE);
+      s.length = Duration.ofHours(30);
+      s.interval = Duration.ofSeconds(i == 3 ? 10 : i % 2 == 0 ? 20 : 30);
+      s.base = 0.35 * s.limit;
+      s.noise = 0.01 * s.limit;
+      switch (i) {
+        case 0, 3 -> {
+          s.sawAmplitude = 0.05 * s.limit;
+          s.sawPeriod = Duration.ofMinutes(5);
+          s.climbOnset = BASE.plus(Duration.ofHours(26 + i / 3)).plusSeconds(13L * i);
+          s.climbTo = 1.1 * s.limit;
+          s.climbLength = Duration.ofSeconds(70 + 10L * i);
+        }
+        case 1 -> {
+          s.leakOnset = BASE.plus(Duration.ofHours(25));
+          s.leakPerSecond = 0.55 * s.limit / Duration.ofHours(8).toSeconds();
+        }
+        case 2 -> s.dailyAmplitude = 0.1 * s.limit;
+        default -> {
+          s.sawAmplitude = 0.2 * s.limit;
+          s.sawPeriod = Duration.ofMinutes(20);
+        }
+      }
+      all.addAll(s.samples());
+    }
+    all.sort(java.util.Comparator.comparingLong(MemorySample::getTs));
+    return all;
+  }
+
+  private List<IncidentCandidate> runWith(Map<String, String> settings, List<MemorySample> samples, Path dir,
+      Map<String, Long> storedLastTs) {
+    Instant after = BASE.plus(Duration.ofHours(31));
+    try (OfflinePipeline pipeline = new OfflinePipeline(ForeshockSettings.from(SettingsSource.of(settings)),
+        Clock.fixed(after, ZoneOffset.UTC), BASE, dir)) {
+      List<IncidentCandidate> out = run(pipeline, samples);
+      KeyValueStore<String, MemorySeries> series = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_SERIES);
+      for (int i = 0; i < 5; i++) {
+        MemorySeries s = series.get("cache-" + i);
+        storedLastTs.put("cache-" + i, s == null ? null : s.lastTs);
+      }
+      return out;
+    }
+  }
+
+  @Test
+  void shouldEmitTheSameCandidatesWhenOnlyTwoOfFiveSeriesFitInMemory(@TempDir Path unboundedDir,
+      @TempDir Path boundedDir) {
+    List<MemorySample> samples = fiveResources();
+    Map<String, Long> unboundedStored = new HashMap<>();
+    Map<String, Long> boundedStored = new HashMap<>();
+
+    List<IncidentCandidate> unbounded = runWith(Map.of(), samples, unboundedDir, unboundedStored);
+    List<IncidentCandidate> bounded = runWith(Map.of("memory.cache.entries", "2"), samples, boundedDir, boundedStored);
+
+    assertThat(unbounded).extracting(IncidentCandidate::getSubject).contains("cache-0", "cache-1", "cache-3");
+    assertThat(ofType(unbounded, CandidateType.MEMORY_RAPID_RISE)).extracting(IncidentCandidate::getSubject)
+        .contains("cache-0", "cache-3");
+    assertThat(bounded).containsExactlyElementsOf(unbounded);
+    // every sample was a miss (five resources take turns in two places): each eviction wrote its
+    // series back, so the store holds the latest sample of every resource no longer held
+    Map<String, Long> lastSample = new HashMap<>();
+    samples.forEach(m -> lastSample.put(m.getResource(), m.getTs()));
+    long current = boundedStored.entrySet().stream().filter(e -> lastSample.get(e.getKey()).equals(e.getValue())).count();
+    assertThat(current).isGreaterThanOrEqualTo(3);
   }
 
   private static java.util.Properties streamsProps() {
