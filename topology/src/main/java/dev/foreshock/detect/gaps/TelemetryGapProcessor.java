@@ -61,8 +61,8 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
   private long lastFlushWall = Long.MIN_VALUE;
   /** Sources restored from the store at start whose wall-clock arrival predates this run. */
   private final List<Cadence> restored = new ArrayList<>();
-  /** Wall-clock time this processor started. */
-  private long startWall;
+  /** Wall-clock time of this run's first record or check (MIN_VALUE before). */
+  private long startWall = Long.MIN_VALUE;
   /** Whether the store may hold sources that are not held in memory. */
   private boolean cold;
   /** The store key the rolling sweep resumes from (null: the first). */
@@ -78,7 +78,6 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
   public void init(ProcessorContext<String, CandidateSignal> context) {
     this.context = context;
     this.store = context.getStateStore(storeName);
-    this.startWall = context.currentSystemTimeMs();
     try (KeyValueIterator<String, SourceCadence> all = store.all()) {
       while (all.hasNext()) {
         KeyValue<String, SourceCadence> kv = all.next();
@@ -144,6 +143,9 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
   /** A source from the store; its wall-clock silence counts from this run's start at the earliest. */
   private Cadence load(SourceCadence stored) {
     Cadence c = Cadence.restore(stored);
+    if (startWall == Long.MIN_VALUE) {
+      startWall = context.currentSystemTimeMs();
+    }
     c.arrivedNoEarlierThan(startWall);
     return c;
   }
@@ -163,6 +165,9 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
     // before the downtime (which says nothing about the sources).
     restored.forEach(c -> c.arrivedNoEarlierThan(wallTime));
     restored.clear();
+    if (startWall == Long.MIN_VALUE) {
+      startWall = wallTime;
+    }
     long forgetAfter = settings.forgetAfter().toMillis();
     // services and resources first, so that an instance sees its service as judged now
     held.forEach((id, c) -> {

@@ -291,6 +291,56 @@ class TelemetryGapDetectorTest {
     assertThat(store.get("service:search-api")).isNotNull();
   }
 
+  @Test
+  void shouldFlagTheSameGapsWhenOnlyAFewSourcesFitInMemory(@TempDir Path boundedDir) {
+    Random random = new Random(77L);
+    Instant t = BASE.plus(Duration.ofMinutes(30));
+    TelemetryFleet fleet = new TelemetryFleet(random)
+        .service("search-api", 5, Duration.ofSeconds(10))
+        .service("chat-api", 4, Duration.ofSeconds(10))
+        .service("checkout-api", 3, Duration.ofSeconds(15))
+        .resource("redis-queue", Duration.ofSeconds(15))
+        .resource("postgres-main", Duration.ofSeconds(30))
+        .change("search-api", "SCALE", t)
+        .silent("search-api/search-api-5", t.plusSeconds(25), BASE.plus(Duration.ofHours(3)))
+        .silent("chat-api", t.plus(Duration.ofMinutes(5)), t.plus(Duration.ofMinutes(25)))
+        .silent("checkout-api/checkout-api-2", t.plus(Duration.ofMinutes(8)), BASE.plus(Duration.ofHours(3)))
+        .silent("redis-queue", t.plus(Duration.ofMinutes(12)), BASE.plus(Duration.ofHours(3)));
+    List<SpecificRecord> records = fleet.generate(BASE, BASE.plus(Duration.ofMinutes(100)));
+    Map<String, String> forgetSoon = Map.of("gaps.critical-after", "5m", "gaps.forget-after", "40m");
+
+    start(forgetSoon, BASE);
+    replay(records);
+    List<IncidentCandidate> unbounded = new ArrayList<>(gaps);
+    KeyValueStore<String, SourceCadence> store = pipeline.driver().getKeyValueStore(StoreNames.GAP_SOURCES);
+    List<SourceCadence> stored = new ArrayList<>();
+    store.all().forEachRemaining(kv -> stored.add(kv.value));
+    pipeline.close();
+    gaps.clear();
+    // 3 of 21 sources held: every record is a miss; each check sweeps the whole store
+    Map<String, String> bounded = new java.util.HashMap<>(forgetSoon);
+    bounded.put("gaps.cache.entries", "3");
+    bounded.put("gaps.sweep-entries", "100");
+    stateDir = boundedDir;
+    start(bounded, BASE);
+    replay(records);
+
+    assertThat(unbounded).extracting(IncidentCandidate::getSubject)
+        .contains("chat-api", "checkout-api-2", "redis-queue").doesNotContain("search-api-5");
+    assertThat(sorted(gaps)).containsExactlyElementsOf(sorted(unbounded));
+    KeyValueStore<String, SourceCadence> boundedStore = pipeline.driver().getKeyValueStore(StoreNames.GAP_SOURCES);
+    assertThat(boundedStore.get("resource:redis-queue")).isNull(); // forgotten from the store by the sweep
+    assertThat(boundedStore.get("instance:search-api/search-api-5")).isNull();
+    assertThat(boundedStore.get("instance:checkout-api/checkout-api-1").steady()).isTrue();
+    assertThat(stored).extracting(SourceCadence::subject).doesNotContain("redis-queue");
+  }
+
+  private static List<String> sorted(List<IncidentCandidate> candidates) {
+    return candidates.stream()
+        .map(c -> c.getTs() + " " + c.getSubject() + " " + c.getStatus() + " " + c.getSeverity() + " " + c.getEvidence())
+        .sorted().toList();
+  }
+
   private static long lastBefore(List<SpecificRecord> records, String subject, Instant before) {
     return records.stream().filter(r -> subject.equals(subjectOf(r)) && TelemetryFleet.ts(r) < before.toEpochMilli())
         .mapToLong(TelemetryFleet::ts).max().orElseThrow();
