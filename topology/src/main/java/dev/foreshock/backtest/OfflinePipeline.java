@@ -64,8 +64,22 @@ public final class OfflinePipeline implements AutoCloseable {
     this(settings, clock, wallClockStart, stateDir, true);
   }
 
+  /**
+   * As {@link #OfflinePipeline(ForeshockSettings, Clock, Instant, Path)}, with streams properties
+   * that override the offline ones (the memory soak runs with the runtime's RocksDB settings).
+   */
+  public OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir,
+      Map<String, ?> streamsOverrides) {
+    this(settings, clock, wallClockStart, stateDir, true, streamsOverrides);
+  }
+
   /** @param direct whether records may go straight into the driver's task ({@link DirectInput}) */
   OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir, boolean direct) {
+    this(settings, clock, wallClockStart, stateDir, direct, Map.of());
+  }
+
+  private OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir,
+      boolean direct, Map<String, ?> streamsOverrides) {
     this.topics = new Topics(new AvroSerdes(new InMemorySchemaRegistry()));
     this.metrics = PipelineMetrics.inMemory();
     Properties props = new Properties();
@@ -85,6 +99,7 @@ public final class OfflinePipeline implements AutoCloseable {
     // Offline state lives as long as the run: DSL stores in memory are 2-4 times cheaper per
     // access than RocksDB in the driver. (Stores a detector builds itself keep their own type.)
     props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
+    props.putAll(streamsOverrides);
     this.driver = new TopologyTestDriver(
         new ForeshockTopology(settings, topics, metrics, clock).build(props), props, wallClockStart);
     this.connections = new Input<>(Topics.CONNECTIONS, topics.connections().valueSerde().serializer());

@@ -1,5 +1,8 @@
 package dev.foreshock.detect.memory;
 
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import dev.foreshock.StoreNames;
 import dev.foreshock.avro.MemorySample;
 import dev.foreshock.detect.BoundedCache;
@@ -8,9 +11,12 @@ import dev.foreshock.detect.Signals;
 import dev.foreshock.ingest.Telemetry;
 import dev.foreshock.json.JsonSerde;
 import dev.foreshock.metrics.PipelineMetrics;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -63,6 +69,9 @@ import org.apache.kafka.streams.state.WindowStore;
  */
 public final class MemoryDetectors {
 
+  private static final JsonSerde<MemorySeries> CODEC = new JsonSerde<>(MemorySeries.class);
+  private static final JsonFactory JSON = new JsonFactory();
+
   /** The working state is written back every this many closed windows (and on every signal). */
   static final int SAVE_EVERY_WINDOWS = 5;
 
@@ -76,8 +85,10 @@ public final class MemoryDetectors {
 
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
+    // the series as JSON bytes (what a JsonSerde<MemorySeries> writes), so that the hourly idle scan
+    // reads each one's lastTs without decoding its rings
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_SERIES),
-        Serdes.String(), new JsonSerde<>(MemorySeries.class)));
+        Serdes.String(), Serdes.ByteArray()));
     builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_TRENDS),
         Serdes.String(), new JsonSerde<>(MemoryTrendView.class)));
     builder.addStateStore(Stores.windowStoreBuilder(
@@ -116,7 +127,9 @@ public final class MemoryDetectors {
     private final BoundedCache<String, Held> cache;
     private final List<CandidateSignal> pending = new ArrayList<>();
     private FixedKeyProcessorContext<String, CandidateSignal> context;
-    private KeyValueStore<String, MemorySeries> series;
+    private KeyValueStore<String, byte[]> series;
+    private final Serializer<MemorySeries> encoder = CODEC.serializer();
+    private final Deserializer<MemorySeries> decoder = CODEC.deserializer();
     private KeyValueStore<String, MemoryTrendView> trends;
     private WindowStore<String, MemoryWindow> windows;
     private boolean windowClosed;
@@ -159,7 +172,7 @@ public final class MemoryDetectors {
     /** An evicted series with unsaved samples goes back to the store, so that a reload continues it. */
     private void evicted(String resource, Held held) {
       if (held.dirty) {
-        series.put(resource, held.series);
+        save(resource, held.series);
       }
     }
 
@@ -170,11 +183,11 @@ public final class MemoryDetectors {
     private void forgetIdle(long streamTime) {
       long before = streamTime - idleExpiryMs;
       List<String> idle = new ArrayList<>();
-      try (KeyValueIterator<String, MemorySeries> it = series.all()) {
+      try (KeyValueIterator<String, byte[]> it = series.all()) {
         while (it.hasNext()) {
-          KeyValue<String, MemorySeries> kv = it.next();
+          KeyValue<String, byte[]> kv = it.next();
           Held held = cache.peek(kv.key);
-          long lastTs = held != null ? held.series.lastTs : kv.value.lastTs;
+          long lastTs = held != null ? held.series.lastTs : lastTs(kv.value);
           if (lastTs < before) {
             idle.add(kv.key);
           }
@@ -193,13 +206,37 @@ public final class MemoryDetectors {
       }
     }
 
+    private void save(String resource, MemorySeries s) {
+      series.put(resource, encoder.serialize(StoreNames.MEMORY_SERIES, s));
+    }
+
+    /** A stored series' {@code lastTs}, read without decoding the rest (it comes third). */
+    private long lastTs(byte[] json) {
+      try (JsonParser p = JSON.createParser(json)) {
+        if (p.nextToken() == JsonToken.START_OBJECT) {
+          while (p.nextToken() == JsonToken.FIELD_NAME) {
+            String field = p.currentName();
+            p.nextToken();
+            if (field.equals("lastTs")) {
+              return p.getLongValue();
+            }
+            p.skipChildren();
+          }
+        }
+      } catch (IOException e) {
+        // fall through to the full decoding, which names the problem
+      }
+      return decoder.deserialize(StoreNames.MEMORY_SERIES, json).lastTs;
+    }
+
     @Override
     public void process(FixedKeyRecord<String, MemorySample> record) {
       MemorySample m = record.value();
       String resource = m.getResource();
       Held held = cache.get(resource);
       if (held == null) {
-        MemorySeries s = series.get(resource);
+        byte[] stored = series.get(resource);
+        MemorySeries s = stored == null ? null : decoder.deserialize(StoreNames.MEMORY_SERIES, stored);
         if (s == null || !analyzer.fits(s)) {
           s = analyzer.newSeries(resource);
         }
@@ -217,7 +254,7 @@ public final class MemoryDetectors {
       if (windowClosed || !pending.isEmpty()) {
         held.unsavedWindows++;
         if (!pending.isEmpty() || held.unsavedWindows >= SAVE_EVERY_WINDOWS) {
-          series.put(resource, s);
+          save(resource, s);
           held.unsavedWindows = 0;
           held.dirty = false;
         }

@@ -13,6 +13,7 @@ import dev.foreshock.avro.Severity;
 import dev.foreshock.backtest.OfflinePipeline;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.config.SettingsSource;
+import dev.foreshock.json.JsonSerde;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -340,7 +341,7 @@ class MemoryDetectorsTest {
     try (OfflinePipeline pipeline = new OfflinePipeline(ForeshockSettings.defaults(),
         Clock.fixed(BASE.plus(Duration.ofDays(20)), ZoneOffset.UTC), BASE, stateDir)) {
       KeyValueStore<String, MemoryTrendView> trends = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_TRENDS);
-      KeyValueStore<String, MemorySeries> series = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_SERIES);
+      KeyValueStore<String, byte[]> series = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_SERIES);
       for (int i = 0; i < 30; i++) {
         pipeline.pipe(sample(BASE.plusSeconds(20L * i), GB + i * 1_000_000L));
       }
@@ -396,10 +397,12 @@ class MemoryDetectorsTest {
     try (OfflinePipeline pipeline = new OfflinePipeline(ForeshockSettings.from(SettingsSource.of(settings)),
         Clock.fixed(after, ZoneOffset.UTC), BASE, dir)) {
       List<IncidentCandidate> out = run(pipeline, samples);
-      KeyValueStore<String, MemorySeries> series = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_SERIES);
-      for (int i = 0; i < 5; i++) {
-        MemorySeries s = series.get("cache-" + i);
-        storedLastTs.put("cache-" + i, s == null ? null : s.lastTs);
+      KeyValueStore<String, byte[]> series = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_SERIES);
+      try (JsonSerde<MemorySeries> json = new JsonSerde<>(MemorySeries.class)) {
+        for (int i = 0; i < 5; i++) {
+          byte[] s = series.get("cache-" + i);
+          storedLastTs.put("cache-" + i, s == null ? null : json.deserializer().deserialize("", s).lastTs);
+        }
       }
       return out;
     }
@@ -425,6 +428,37 @@ class MemoryDetectorsTest {
     samples.forEach(m -> lastSample.put(m.getResource(), m.getTs()));
     long current = boundedStored.entrySet().stream().filter(e -> lastSample.get(e.getKey()).equals(e.getValue())).count();
     assertThat(current).isGreaterThanOrEqualTo(3);
+  }
+
+  @Test
+  void shouldForgetEvictedResourceThatStayedSilentLongerThanIdleExpiry() {
+    try (OfflinePipeline pipeline = new OfflinePipeline(
+        ForeshockSettings.from(SettingsSource.of(Map.of("memory.cache.entries", "1", "memory.idle-expiry", "3d"))),
+        Clock.fixed(BASE.plus(Duration.ofDays(20)), ZoneOffset.UTC), BASE, stateDir)) {
+      KeyValueStore<String, MemoryTrendView> trends = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_TRENDS);
+      KeyValueStore<String, byte[]> series = pipeline.driver().getKeyValueStore(StoreNames.MEMORY_SERIES);
+      for (int i = 0; i < 40; i++) {
+        pipeline.pipe(sample(BASE.plusSeconds(25L * i), GB + i * 800_000L));
+      }
+      // a second resource takes the only place: redis-queue's series goes to the store
+      Instant next = BASE.plus(Duration.ofHours(2));
+      for (int i = 0; i < 10; i++) {
+        pipeline.pipe(MemorySample.newBuilder().setTs(next.plusSeconds(30L * i).toEpochMilli())
+            .setResource("other-redis").setHost("o1").setUsedBytes(GB).setMaxBytes(2 * GB).build());
+      }
+      assertThat(series.get("redis-queue")).isNotNull();
+      assertThat(trends.get("redis-queue")).isNotNull();
+
+      Instant later = BASE.plus(Duration.ofDays(4));
+      for (int i = 0; i < 10; i++) {
+        pipeline.pipe(MemorySample.newBuilder().setTs(later.plusSeconds(30L * i).toEpochMilli())
+            .setResource("other-redis").setHost("o1").setUsedBytes(GB).setMaxBytes(2 * GB).build());
+      }
+
+      assertThat(series.get("redis-queue")).isNull();
+      assertThat(trends.get("redis-queue")).isNull();
+      assertThat(series.get("other-redis")).isNotNull();
+    }
   }
 
   private static java.util.Properties streamsProps() {
