@@ -1,8 +1,6 @@
 package dev.foreshock.detect;
 
-import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.BiPredicate;
@@ -14,9 +12,10 @@ import java.util.function.BiPredicate;
  * the caller's to load from the store. Not thread-safe (one per processor, as a task is).
  *
  * <p>Unlike an access-ordered {@code LinkedHashMap}, {@link #peek} reads without touching the
- * order, and {@link #forEach} / {@link #removeIf} may call {@link #peek} and {@link #get} while
- * they iterate (no {@code ConcurrentModificationException}); a {@link #put} of a new key while
- * iterating is not allowed.
+ * order, and {@link #forEach} / {@link #removeIf} may call {@link #peek}, {@link #get} and
+ * {@link #remove} while they iterate (no {@code ConcurrentModificationException}; lookups during
+ * an iteration leave the order as it is); a {@link #put} of a new key while iterating is not
+ * allowed. Iterating costs no allocation and no hash lookup per entry.
  *
  * @param <K> the key
  * @param <V> the value (mutable state objects are fine: the cache holds references)
@@ -34,6 +33,7 @@ public final class BoundedCache<K, V> {
     V value;
     Node<K, V> older;
     Node<K, V> newer;
+    boolean removed;
 
     Node(K key, V value) {
       this.key = key;
@@ -64,13 +64,16 @@ public final class BoundedCache<K, V> {
     this.nodes = new HashMap<>(Math.min(capacity, 1 << 16) * 4 / 3 + 1);
   }
 
-  /** The value of {@code key}, now the most recently used; null on a miss. */
+  /**
+   * The value of {@code key}, now the most recently used (unless the cache is being iterated:
+   * then the order stays as it is); null on a miss.
+   */
   public V get(K key) {
     Node<K, V> n = nodes.get(key);
     if (n == null) {
       return null;
     }
-    if (n != newest) {
+    if (n != newest && !iterating) {
       unlink(n);
       append(n);
     }
@@ -91,7 +94,7 @@ public final class BoundedCache<K, V> {
     Node<K, V> n = nodes.get(key);
     if (n != null) {
       n.value = value;
-      if (n != newest) {
+      if (n != newest && !iterating) {
         unlink(n);
         append(n);
       }
@@ -118,7 +121,11 @@ public final class BoundedCache<K, V> {
     if (n == null) {
       return null;
     }
+    Node<K, V> successor = n.newer;
     unlink(n);
+    // an iteration standing on this node goes on from its successor at the time
+    n.removed = true;
+    n.newer = successor;
     return n.value;
   }
 
@@ -139,15 +146,18 @@ public final class BoundedCache<K, V> {
     boolean outer = iterating;
     iterating = true;
     try {
-      // a snapshot of the order, so that get() and remove() during the calls cannot derail it
-      List<Node<K, V>> order = new ArrayList<>(nodes.size());
-      for (Node<K, V> n = oldest; n != null; n = n.newer) {
-        order.add(n);
-      }
-      for (Node<K, V> n : order) {
-        if (nodes.get(n.key) == n && drop.test(n.key, n.value) && nodes.get(n.key) == n) {
+      // the order cannot change while iterating; a removed node keeps its link to its successor
+      Node<K, V> n = oldest;
+      while (n != null) {
+        Node<K, V> next = n.newer;
+        if (drop.test(n.key, n.value) && !n.removed) {
           remove(n.key);
+          next = n.newer;
         }
+        while (next != null && next.removed) {
+          next = next.newer;
+        }
+        n = next;
       }
     } finally {
       iterating = outer;

@@ -40,6 +40,11 @@ import java.util.regex.Pattern;
  * @param rocksDbMemoryBytes block cache and memtables of every RocksDB store of this instance,
  *     shared ({@code rocksdb.memory.mb}, default 256: at 64 the stream thread waited on memtable flushes, see docs/bench.md)
  * @param shutdownTimeout how long a graceful stop may take ({@code shutdown.timeout}, default 30s)
+ * @param taskIdle how long a task that reads several topics (requests, memory and changes are
+ *     joined in one task) waits for an empty input partition before it processes the others, so
+ *     that records produced at the same time into different topics are processed in event-time
+ *     order ({@code streams.task-idle}, default 2s; Kafka's {@code max.task.idle.ms}; 0: wait only
+ *     for partitions the consumer knows to have more data)
  * @param kafka Kafka client properties passed through to every client
  */
 public record RuntimeSettings(
@@ -60,6 +65,7 @@ public record RuntimeSettings(
     int streamThreads,
     long rocksDbMemoryBytes,
     Duration shutdownTimeout,
+    Duration taskIdle,
     Map<String, String> kafka) {
 
   /** The embedded registry's and broker's addresses as {@code produce} assumes them by default. */
@@ -119,6 +125,7 @@ public record RuntimeSettings(
         s.integer("streams.threads", 1, 1, 64),
         s.integer("rocksdb.memory.mb", 256, 8, 1_048_576) * 1024L * 1024L,
         s.duration("shutdown.timeout", Duration.ofSeconds(30), Duration.ofSeconds(1), Duration.ofMinutes(10)),
+        s.duration("streams.task-idle", Duration.ofSeconds(2), Duration.ZERO, Duration.ofMinutes(10)),
         kafka);
   }
 
@@ -131,7 +138,7 @@ public record RuntimeSettings(
   public RuntimeSettings withCluster(String bootstrap, String registryUrl) {
     return new RuntimeSettings(bootstrap, registryUrl, applicationId, dataDir, stateDir, brokerHost, brokerPort,
         registryPort, queryHost, queryPort, processingGuarantee, replicationFactor, partitions, retention,
-        streamThreads, rocksDbMemoryBytes, shutdownTimeout, kafka);
+        streamThreads, rocksDbMemoryBytes, shutdownTimeout, taskIdle, kafka);
   }
 
   /** The same settings with a Kafka client property added, unless one was given. */
@@ -140,7 +147,7 @@ public record RuntimeSettings(
     merged.putIfAbsent(key, value);
     return new RuntimeSettings(bootstrapServers, schemaRegistryUrl, applicationId, dataDir, stateDir, brokerHost,
         brokerPort, registryPort, queryHost, queryPort, processingGuarantee, replicationFactor, partitions, retention,
-        streamThreads, rocksDbMemoryBytes, shutdownTimeout, merged);
+        streamThreads, rocksDbMemoryBytes, shutdownTimeout, taskIdle, merged);
   }
 
   /** {@code retention.ms} of the telemetry and dead-letter topics: -1 when kept forever. */

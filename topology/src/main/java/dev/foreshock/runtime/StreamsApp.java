@@ -82,6 +82,12 @@ public final class StreamsApp implements AutoCloseable {
     props.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, settings.streamThreads());
     props.put(StreamsConfig.REPLICATION_FACTOR_CONFIG, settings.replicationFactor());
     props.put(StreamsConfig.TOPOLOGY_OPTIMIZATION_CONFIG, StreamsConfig.OPTIMIZE);
+    // A task reading several topics (requests, memory and changes feed the gap and error-rate
+    // detectors together) picks the record with the lowest timestamp among its buffered
+    // partitions; with an empty partition it would go on with the others and advance stream time
+    // past records that a producer is writing into the empty one at that moment, which then count
+    // as late. Wait for it that long first.
+    props.put(StreamsConfig.MAX_TASK_IDLE_MS_CONFIG, settings.taskIdle().toMillis());
     // the same defaults as the offline pipeline, so that run and backtest build the same topology
     props.put(StreamsConfig.DEFAULT_KEY_SERDE_CLASS_CONFIG, Serdes.StringSerde.class.getName());
     props.put(StreamsConfig.DEFAULT_VALUE_SERDE_CLASS_CONFIG, Serdes.ByteArraySerde.class.getName());

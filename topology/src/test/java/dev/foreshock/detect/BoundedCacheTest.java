@@ -67,7 +67,7 @@ class BoundedCacheTest {
   }
 
   @Test
-  void shouldVisitOldestFirstAndRemoveWhatPredicateDropsWhileItLooksUpOthers() {
+  void shouldVisitOldestFirstAndRemoveWhatPredicateDropsWhenItLooksUpAndRemovesOthers() {
     BoundedCache<String, Integer> cache = new BoundedCache<>(10, evicted::put);
     for (int i = 0; i < 6; i++) {
       cache.put("k" + i, i);
@@ -75,7 +75,7 @@ class BoundedCacheTest {
     List<String> seen = new ArrayList<>();
     cache.removeIf((k, v) -> {
       seen.add(k);
-      cache.get("k5"); // a lookup that reorders during the iteration
+      cache.get("k1"); // a lookup during the iteration (leaves the order)
       cache.remove("k4"); // and a removal of a later entry
       return v % 2 == 0;
     });

@@ -33,7 +33,7 @@ import org.apache.kafka.streams.StreamsConfig;
  * <pre>
  * mvn -B -o -q -DskipTests package -pl topology -am &amp;&amp; mvn -B -o -q test-compile -pl topology -am
  * nice java -Xmx512m -XX:+ExitOnOutOfMemoryError -cp topology/target/foreshock.jar:topology/target/test-classes \
- *     dev.foreshock.runtime.MemorySoak 1000000 [both|resources|instances]
+ *     dev.foreshock.runtime.MemorySoak 1000000 [both|resources|instances] [key=value ...]
  * </pre>
  */
 public final class MemorySoak {
@@ -44,6 +44,12 @@ public final class MemorySoak {
     int distinct = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     // "both" (default), "resources" (memory samples only) or "instances" (request stats only)
     String mode = args.length > 1 ? args[1] : "both";
+    // then detector settings as key=value, e.g. gaps.cache.entries=10000
+    Map<String, String> detectorSettings = new java.util.HashMap<>();
+    for (int a = 2; a < args.length; a++) {
+      String[] kv = args[a].split("=", 2);
+      detectorSettings.put(kv[0], kv[1]);
+    }
     boolean resources = !mode.equals("instances");
     boolean instances = !mode.equals("resources");
     Path stateDir = Files.createTempDirectory("foreshock-soak");
@@ -61,7 +67,7 @@ public final class MemorySoak {
     long started = System.nanoTime();
     long candidates = 0;
     long peakAfterGc = 0;
-    try (OfflinePipeline pipeline = new OfflinePipeline(ForeshockSettings.defaults(),
+    try (OfflinePipeline pipeline = new OfflinePipeline(ForeshockSettings.from(SettingsSource.of(detectorSettings)),
         Clock.fixed(Instant.ofEpochMilli(end).plusSeconds(3600), ZoneOffset.UTC), base, stateDir, rocksDb)) {
       for (int i = 0; i < distinct; i++) {
         long ts = base.toEpochMilli() + i * 100L;

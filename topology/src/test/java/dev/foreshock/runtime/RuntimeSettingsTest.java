@@ -103,4 +103,16 @@ class RuntimeSettingsTest {
     assertThat(props.get("rocksdb.config.setter")).isEqualTo(BoundedMemoryRocksDbConfig.class.getName());
     assertThat(props.get(BoundedMemoryRocksDbConfig.MEMORY_BYTES_CONFIG)).isEqualTo(Long.toString(32L << 20));
   }
+
+  @Test
+  void shouldWaitForEmptyPartitionsOfJoinedTopicsTwoSecondsByDefaultAndAsSet() {
+    RuntimeSettings byDefault = RuntimeSettings.from(SettingsSource.of(Map.of("bootstrap.servers", "k:9092")),
+        Map.of("max.task.idle.ms", "0"));
+    RuntimeSettings set = RuntimeSettings.from(SettingsSource.of(Map.of("bootstrap.servers", "k:9092",
+        "streams.task-idle", "750ms")), Map.of());
+
+    assertThat(StreamsApp.properties(byDefault).get("max.task.idle.ms")).isEqualTo(2_000L);
+    assertThat(StreamsApp.properties(set).get("max.task.idle.ms")).isEqualTo(750L);
+    assertThat(set.withCluster("k:9092", "http://r:8081").taskIdle()).isEqualTo(java.time.Duration.ofMillis(750));
+  }
 }

@@ -79,7 +79,7 @@ public record GapSettings(
         s.duration("gaps.wall-clock-max-lag", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(7)),
         s.duration("gaps.forget-after", Duration.ofHours(24), Duration.ofMinutes(10), Duration.ofDays(30)),
         s.duration("gaps.resend-every", Duration.ofMinutes(10), Duration.ofMinutes(1), Duration.ofDays(1)),
-        s.integer("gaps.cache.entries", 25_000, 1, 10_000_000),
+        s.integer("gaps.cache.entries", 10_000, 1, 10_000_000),
         s.integer("gaps.sweep-entries", 5_000, 1, 10_000_000));
   }
 

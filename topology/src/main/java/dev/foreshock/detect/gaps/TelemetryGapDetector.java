@@ -37,7 +37,7 @@ import org.apache.kafka.streams.state.Stores;
  *       arrive within {@code gaps.wall-clock-max-lag} of their event time, so a replay of old data
  *       is never judged by the wall clock).
  *   <li><b>State</b>: every source in {@link StoreNames#GAP_SOURCES} (query API, restarts); at
- *       most {@code gaps.cache.entries} (25,000) recently heard sources per task also in memory,
+ *       most {@code gaps.cache.entries} (10,000) recently heard sources per task also in memory,
  *       written to the store once a minute and on eviction. With more sources than that, each check
  *       also judges {@code gaps.sweep-entries} (5,000) stored sources that are not held, in a
  *       rolling sweep. Sources silent for {@code gaps.forget-after} (24 h) are forgotten.

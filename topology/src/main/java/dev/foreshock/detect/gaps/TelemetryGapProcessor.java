@@ -169,18 +169,19 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
       startWall = wallTime;
     }
     long forgetAfter = settings.forgetAfter().toMillis();
-    // services and resources first, so that an instance sees its service as judged now
+    // services and resources first, so that an instance sees its service as judged now; then the
+    // instances, and every source silent for too long is forgotten
     held.forEach((id, c) -> {
       if (c.kind != SourceKind.INSTANCE) {
         judge(c, streamTime, wallTime, c.subject);
       }
     });
-    held.forEach((id, c) -> {
+    held.removeIf((id, c) -> {
       if (c.kind == SourceKind.INSTANCE) {
         judgeInstance(c, streamTime, wallTime);
       }
+      return forget(c, streamTime, wallTime, forgetAfter);
     });
-    held.removeIf((id, c) -> forget(c, streamTime, wallTime, forgetAfter));
     if (cold) {
       sweep(streamTime, wallTime, forgetAfter);
     }
