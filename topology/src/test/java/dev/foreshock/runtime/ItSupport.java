@@ -63,6 +63,12 @@ final class ItSupport {
 
   /** Runtime settings for a test: its own application id and state dir, quick failure detection. */
   static RuntimeSettings settings(String bootstrap, String applicationId, Path stateDir, String guarantee) {
+    return settings(bootstrap, applicationId, stateDir, guarantee, Map.of());
+  }
+
+  /** As above, with more settings (e.g. {@code streams.task-idle}) over the test's. */
+  static RuntimeSettings settings(String bootstrap, String applicationId, Path stateDir, String guarantee,
+      Map<String, String> more) {
     Map<String, String> values = new HashMap<>();
     values.put("bootstrap.servers", bootstrap);
     values.put("application.id", applicationId);
@@ -72,6 +78,7 @@ final class ItSupport {
     values.put("topics.partitions", "2");
     values.put("rocksdb.memory.mb", "16");
     values.put("shutdown.timeout", "20s");
+    values.putAll(more);
     Map<String, String> kafka = Map.of(
         "session.timeout.ms", "6000",
         "heartbeat.interval.ms", "1500",
