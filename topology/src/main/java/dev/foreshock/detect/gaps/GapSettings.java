@@ -32,9 +32,9 @@ import java.util.stream.Collectors;
  *     the silence so far), so that the lifecycle does not take it for stale
  * @param cacheEntries sources held in memory per task (under 0.5 KB each); the others live in the
  *     {@code gap-sources} store only ({@code gaps.cache.entries})
- * @param sweepEntries once a task has more sources than it holds, each check also judges this many
- *     stored sources that are not held, resuming where the last check stopped
- *     ({@code gaps.sweep-entries})
+ * @param sweepEntries once a task has more sources than it holds, each check also judges stored
+ *     sources that are not held, resuming where the last check stopped: two per record processed
+ *     since the last check, at least 500, at most this many ({@code gaps.sweep-entries})
  */
 public record GapSettings(
     Duration checkInterval,

@@ -39,8 +39,8 @@ import org.apache.kafka.streams.state.Stores;
  *   <li><b>State</b>: every source in {@link StoreNames#GAP_SOURCES} (query API, restarts); at
  *       most {@code gaps.cache.entries} (10,000) recently heard sources per task also in memory,
  *       written to the store once a minute and on eviction. With more sources than that, each check
- *       also judges {@code gaps.sweep-entries} (5,000) stored sources that are not held, in a
- *       rolling sweep. Sources silent for {@code gaps.forget-after} (24 h) are forgotten.
+ *       also judges stored sources that are not held, in a rolling sweep (two per record since the
+ *       last check, 500 to {@code gaps.sweep-entries} = 5,000). Sources silent for {@code gaps.forget-after} (24 h) are forgotten.
  *   <li><b>Output</b>: {@link CandidateSignal}s keyed by subject, on change and re-sent every
  *       {@code gaps.resend-every} (10 min) while a gap lasts, evidence
  *       {@code expectedIntervalSeconds}, {@code silentSeconds}.

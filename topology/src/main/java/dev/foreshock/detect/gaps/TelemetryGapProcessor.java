@@ -38,9 +38,10 @@ import org.slf4j.LoggerFactory;
  * heard sources per task are also held in memory ({@link BoundedCache}, a hash lookup per record):
  * changed ones are written to the store at most once a minute and when they are evicted; a source
  * that is not held is loaded from the store on its next record. Every check judges the held
- * sources; once some were evicted, it also judges the next {@code gaps.sweep-entries} sources of
- * the store that are not held (a rolling sweep), so that a source outside the working set is still
- * flagged, escalated, re-sent and forgotten, later by up to one full sweep.
+ * sources; once some were evicted, it also judges the next stored sources that are not held (a
+ * rolling sweep: two per record processed since the last check, at least 500 and at most
+ * {@code gaps.sweep-entries}), so that a source outside the working set is still flagged,
+ * escalated, re-sent and forgotten, later by up to one full sweep.
  */
 final class TelemetryGapProcessor implements Processor<String, SpecificRecord, String, CandidateSignal> {
 
@@ -67,6 +68,8 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
   private boolean cold;
   /** The store key the rolling sweep resumes from (null: the first). */
   private String sweepFrom;
+  /** Records processed since the last sweep. */
+  private long recordsSinceCheck;
 
   TelemetryGapProcessor(GapSettings settings, String storeName) {
     this.settings = settings;
@@ -107,6 +110,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
   public void process(Record<String, SpecificRecord> record) {
     long arrival = context.currentSystemTimeMs();
     long ts = record.timestamp();
+    recordsSinceCheck++;
     if (record.value() instanceof RequestStats r) {
       observe(source(SourceKind.SERVICE, r.getService(), null), ts, arrival);
       observe(source(SourceKind.INSTANCE, r.getInstance(), r.getService()), ts, arrival);
@@ -195,7 +199,10 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
    * ones are judged; resumes there at the next check, and from the first after the last.
    */
   private void sweep(long streamTime, long wallTime, long forgetAfter) {
-    int budget = settings.sweepEntries();
+    // at most two stored sources per record processed since the last check (at least 500, at most
+    // gaps.sweep-entries): the sweep's cost follows the input rate instead of outgrowing it
+    int budget = (int) Math.max(Math.min(settings.sweepEntries(), 500), Math.min(settings.sweepEntries(), 2 * recordsSinceCheck));
+    recordsSinceCheck = 0;
     List<Cadence> changed = new ArrayList<>();
     String last = null;
     try (KeyValueIterator<String, SourceCadence> it = sweepFrom == null ? store.all() : store.range(sweepFrom, null)) {
