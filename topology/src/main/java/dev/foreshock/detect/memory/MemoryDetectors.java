@@ -1,5 +1,6 @@
 package dev.foreshock.detect.memory;
 
+import dev.foreshock.StateStores;
 import dev.foreshock.StoreNames;
 import dev.foreshock.avro.MemorySample;
 import dev.foreshock.detect.CandidateSignal;
@@ -69,20 +70,22 @@ public final class MemoryDetectors {
 
   private final MemorySettings settings;
   private final PipelineMetrics metrics;
+  private final StateStores stores;
 
-  public MemoryDetectors(MemorySettings settings, PipelineMetrics metrics) {
+  public MemoryDetectors(MemorySettings settings, PipelineMetrics metrics, StateStores stores) {
     this.settings = settings;
     this.metrics = metrics;
+    this.stores = stores;
   }
 
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_SERIES),
+    builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValue(StoreNames.MEMORY_SERIES),
         Serdes.String(), new JsonSerde<>(MemorySeries.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_TRENDS),
+    builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValue(StoreNames.MEMORY_TRENDS),
         Serdes.String(), new JsonSerde<>(MemoryTrendView.class)));
     builder.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(StoreNames.MEMORY_WINDOWS, settings.windowRetention(), settings.window(), false),
+        stores.window(StoreNames.MEMORY_WINDOWS, settings.windowRetention(), settings.window()),
         Serdes.String(), new JsonSerde<>(MemoryWindow.class)));
     KStream<String, CandidateSignal> out = telemetry.memory().processValues(
         () -> new MemoryProcessor(settings, metrics), Named.as("memory-detectors"),
