@@ -29,9 +29,9 @@ import org.slf4j.LoggerFactory;
  * additions per record; a judgement per closed window without any store read). They are written
  * to the stores so that the query API sees them and a restart resumes from them:
  * <ul>
- *   <li>open windows on every check (a sixth of a window of stream time) when changed, and when
- *       judged; after a crash, at most the sums of one check interval that had already been
- *       committed are missing from an open window;
+ *   <li>open windows when changed, at most every half window of stream time, and when judged:
+ *       the query API's open window trails by at most that, and after a crash at most the sums
+ *       of half a window that had already been committed are missing from an open window;
  *   <li>the baseline ({@code error-baselines}) when a service is first seen, with every signal, and
  *       otherwise every {@value #SAVE_EVERY_WINDOWS} judged windows: the query API's baseline is
  *       at most that many windows old, and a crash loses at most that many windows of baseline
@@ -62,6 +62,7 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
     long requests;
     long errors;
     boolean dirty;
+    long writtenAt = Long.MIN_VALUE;
 
     OpenWindow(long start, long requests, long errors) {
       this.start = start;
@@ -172,8 +173,9 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
             due = new ArrayList<>(2);
           }
           due.add(w);
-        } else if (w.dirty) {
+        } else if (w.dirty && (w.writtenAt == Long.MIN_VALUE || streamTime - w.writtenAt >= size / 2)) {
           w.dirty = false;
+          w.writtenAt = streamTime;
           windows.put(service, ErrorWindow.open(w.start, w.start + size, w.requests, w.errors), w.start);
         }
       }

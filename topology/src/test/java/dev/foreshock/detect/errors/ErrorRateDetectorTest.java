@@ -210,7 +210,7 @@ class ErrorRateDetectorTest {
       assertThat(w.windowEnd() - w.windowStart()).isEqualTo(30_000L);
     }
     // the last window is still open (stream time has not passed its end plus the grace); its
-    // figures are written at every check, so they may trail the newest records by one check
+    // figures are written at most every half window, so they may trail the newest records by that
     ErrorWindow last = figures.get(figures.size() - 1);
     assertThat(last.closed()).isFalse();
     assertThat(last.baselineRatio()).isNull();
