@@ -1,5 +1,6 @@
 package dev.foreshock.json;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.core.StreamWriteFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -80,6 +81,14 @@ public final class JsonSerde<T> implements Serde<T> {
             + (topic == null ? "" : " of " + topic) + "): " + e.getMessage(), e);
       }
     };
+  }
+
+  /**
+   * A streaming parser over a stored value, Smile or JSON text, for reading one field without
+   * decoding the rest.
+   */
+  public static JsonParser parser(byte[] bytes) throws IOException {
+    return isSmile(bytes) ? SMILE.getFactory().createParser(bytes) : TEXT.getFactory().createParser(bytes);
   }
 
   private static boolean isSmile(byte[] bytes) {

@@ -3,6 +3,8 @@ package dev.foreshock.json;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
@@ -67,6 +69,31 @@ class JsonSerdeTest {
     assertThat(new String(written, 0, 3, StandardCharsets.ISO_8859_1)).isEqualTo(":)\n");
     // 120 doubles as text take ~19 bytes each; as Smile 10
     assertThat(written.length).isLessThan(120 * 12);
+  }
+
+  @Test
+  void shouldReadOneFieldOfSmileOrJsonTextWithTheStreamingParser() throws Exception {
+    byte[] smile = serde.serializer().serialize("t", new Figures("s", 42L, null, new double[] {1, 2}, List.of(),
+        Map.of()));
+    byte[] text = "{\"subject\":\"s\",\"ts\":43}".getBytes(StandardCharsets.UTF_8);
+
+    assertThat(ts(smile)).isEqualTo(42L);
+    assertThat(ts(text)).isEqualTo(43L);
+  }
+
+  private static long ts(byte[] bytes) throws Exception {
+    try (JsonParser p = JsonSerde.parser(bytes)) {
+      p.nextToken();
+      while (p.nextToken() == JsonToken.FIELD_NAME) {
+        String field = p.currentName();
+        p.nextToken();
+        if (field.equals("ts")) {
+          return p.getLongValue();
+        }
+        p.skipChildren();
+      }
+    }
+    return -1;
   }
 
   @Test
