@@ -384,6 +384,7 @@ class IncidentGroupingTest {
     assertThat(out).filteredOn(c -> c.getType() == CONNECTION_FAILURES).extracting(IncidentCandidate::getSeverity)
         .startsWith(INFO, WARNING, CRITICAL);
     List<IncidentCandidate> incidents = out.stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incidents).as("INCIDENT records").isNotEmpty();
     assertThat(incidents).extracting(IncidentCandidate::getId).containsOnly(incidents.get(0).getId());
     IncidentCandidate incident = incidents.get(0);
     assertThat(incident.getSubject()).isEqualTo("postgres-orders");
@@ -441,6 +442,7 @@ class IncidentGroupingTest {
     String failuresId = idOf(out, CONNECTION_FAILURES, "postgres-orders");
     assertThat(last(out, failuresId).getStatus()).isEqualTo(RESOLVED);
     List<IncidentCandidate> incidents = out.stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incidents).as("INCIDENT records").isNotEmpty();
     assertThat(incidents).extracting(IncidentCandidate::getId).containsOnly(incidents.get(0).getId());
     IncidentCandidate incident = incidents.get(0);
     assertThat(incident.getStatus()).isEqualTo(OPEN);
@@ -521,6 +523,7 @@ class IncidentGroupingTest {
 
     List<IncidentCandidate> out = harness.drain();
     List<IncidentCandidate> incidents = out.stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incidents).as("INCIDENT records").isNotEmpty();
     assertThat(incidents).extracting(IncidentCandidate::getId).containsOnly(incidents.get(0).getId());
     IncidentCandidate incident = incidents.get(0);
     assertThat(incident.getSubject()).isEqualTo("postgres-shop");

@@ -63,6 +63,7 @@ class SideBySideReplayTest {
         .mapToLong(Labels.Expectation::notBefore).min().orElseThrow();
     List<IncidentCandidate> orders = out.stream()
         .filter(c -> c.getType() == INCIDENT && c.getSubject().equals("postgres-orders")).toList();
+    assertThat(orders).as("INCIDENT records on postgres-orders").isNotEmpty();
     assertThat(orders).extracting(IncidentCandidate::getId).containsOnly(orders.get(0).getId());
     IncidentCandidate opened = orders.get(0);
     assertThat(opened.getStatus()).isEqualTo(CandidateStatus.OPEN);
