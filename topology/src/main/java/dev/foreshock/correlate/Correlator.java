@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -397,7 +398,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
   /** Forgets ended episodes that are more than {@code lateGrouping} behind stream time. */
   private void forgetEnded(long now) {
     long cutoff = now - settings.lateGrouping().toMillis();
-    for (java.util.Iterator<Episode> it = ended.values().iterator(); it.hasNext(); ) {
+    for (Iterator<Episode> it = ended.values().iterator(); it.hasNext(); ) {
       Episode e = it.next();
       if (e.endedTs < cutoff) {
         it.remove();
