@@ -546,6 +546,40 @@ class IncidentGroupingTest {
   }
 
   @Test
+  void shouldKeepTheSiblingIncidentWhenTheSharedUpstreamGetsACandidateOfItsOwn() {
+    Instant t0 = Instant.parse("2025-10-09T21:00:00Z");
+    Scenario s = start(t0.plus(Duration.ofDays(1)), 1015);
+    s.declare(t0.minus(Duration.ofHours(1)), "jobs-api", "redis-jobs");
+    s.declare(t0.minus(Duration.ofHours(1)), "teams-app", "redis-jobs");
+    Instant end = t0.plus(Duration.ofMinutes(25));
+    for (String service : List.of("jobs-api", "teams-app")) {
+      Instant from = t0.plusSeconds(s.random().nextInt(90));
+      s.stretch(ERROR_RATE_SPIKE, service, from, end, Duration.ofSeconds(30), t -> CRITICAL,
+          t -> Map.of("errorRatio", s.noisy(0.3, 0.2)), from);
+      s.cleared(ERROR_RATE_SPIKE, service, end);
+    }
+    // the cache's own memory alarm comes four minutes later
+    Instant rise = t0.plus(Duration.ofMinutes(4));
+    s.stretch(MEMORY_RAPID_RISE, "redis-jobs", rise, end, Duration.ofSeconds(20), t -> CRITICAL,
+        t -> Map.of("usedFraction", s.noisy(0.97, 0.01), "secondsToExhaustion", s.noisy(60, 0.2)), rise);
+    s.cleared(MEMORY_RAPID_RISE, "redis-jobs", end);
+    s.change(end.plus(Duration.ofMinutes(20)), "search-index", "SCALE", "nightly");
+    s.play();
+
+    List<IncidentCandidate> out = harness.drain();
+    List<IncidentCandidate> incidents = out.stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incidents).as("INCIDENT records").isNotEmpty();
+    assertThat(incidents).extracting(IncidentCandidate::getId).containsOnly(incidents.get(0).getId());
+    assertThat(incidents).extracting(IncidentCandidate::getSubject).containsOnly("redis-jobs");
+    IncidentCandidate last = last(out, incidents.get(0).getId());
+    assertThat(last.getStatus()).isEqualTo(RESOLVED);
+    assertThat(last.getRelated()).containsExactlyInAnyOrder(idOf(out, ERROR_RATE_SPIKE, "jobs-api"),
+        idOf(out, ERROR_RATE_SPIKE, "teams-app"), idOf(out, MEMORY_RAPID_RISE, "redis-jobs"));
+    assertThat(last(out, idOf(out, MEMORY_RAPID_RISE, "redis-jobs")).getRelated())
+        .containsExactly(incidents.get(0).getId());
+  }
+
+  @Test
   void shouldNotGroupServicesSharingOnlyACommonDependencyUnlessTheirSpikesOpenTogether() {
     Instant t0 = Instant.parse("2025-10-08T09:00:00Z");
     Scenario s = start(t0.plus(Duration.ofDays(1)), 1014, Map.of("correlation.sibling-window", "2m"));
