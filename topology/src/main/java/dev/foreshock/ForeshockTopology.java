@@ -44,14 +44,16 @@ public final class ForeshockTopology {
    * topology-level settings (e.g. {@code dsl.store.suppliers.class}) apply.
    */
   public Topology build(Properties props) {
-    StreamsBuilder builder = new StreamsBuilder(new TopologyConfig(new StreamsConfig(props)));
+    TopologyConfig config = new TopologyConfig(new StreamsConfig(props));
+    StreamsBuilder builder = new StreamsBuilder(config);
+    StateStores stores = StateStores.of(config);
     Telemetry telemetry = new Ingest(settings.ingest(), topics, metrics, clock).addTo(builder);
 
     Signals signals = new Signals();
-    new ConnectionDetectors(settings.connections(), metrics).addTo(builder, telemetry, signals);
-    new MemoryDetectors(settings.memory(), metrics).addTo(builder, telemetry, signals);
-    new ErrorRateDetector(settings.errors(), metrics).addTo(builder, telemetry, signals);
-    new TelemetryGapDetector(settings.gaps(), metrics).addTo(builder, telemetry, signals);
+    new ConnectionDetectors(settings.connections(), metrics, stores).addTo(builder, telemetry, signals);
+    new MemoryDetectors(settings.memory(), metrics, stores).addTo(builder, telemetry, signals);
+    new ErrorRateDetector(settings.errors(), metrics, stores).addTo(builder, telemetry, signals);
+    new TelemetryGapDetector(settings.gaps(), metrics, stores).addTo(builder, telemetry, signals);
 
     new Correlation(settings.correlation(), topics, metrics).addTo(builder, telemetry, signals);
     return builder.build(props);

@@ -1,17 +1,19 @@
 package dev.foreshock.backtest;
 
 import java.lang.reflect.Field;
-import java.time.Duration;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Queue;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.apache.kafka.common.utils.Time;
@@ -25,16 +27,16 @@ import org.slf4j.LoggerFactory;
  *
  * <p>For every record piped through a {@code TestInputTopic}, the driver (Kafka Streams 4.3)
  * compiles the record's topic name as a regular expression once per other source topic, then
- * commits the task and writes its checkpoint: together more than half of the CPU time of a
- * backtest. This class does what the driver does for a record minus those steps: it enqueues the
- * record in the task (same partition, offsets and timestamps as the driver would give), processes
- * it with stream-time punctuation, and only when the topology has written something hands over to
- * the driver ({@code advanceWallClockTime(0)}), which routes the output to the output topics and
- * the internal (repartition) topics back into the task and commits, exactly as after a
- * {@code pipeInput}. With the record caches off (see {@link OfflinePipeline}), the output is the
- * same, record for record. Changelog records (one per write to a logged store) are dropped: they
- * are not output, and the driver would keep every one of them in memory; so nothing commits (and,
- * for RocksDB stores, flushes and checkpoints) after a record that only changed state.
+ * commits the task and writes its checkpoint; and it does the same for every record the topology
+ * writes to a repartition topic: together more than half of the CPU time of a backtest. This class
+ * does what the driver does minus those steps: it enqueues the record in the task (same partition,
+ * offsets and timestamps as the driver would give), processes it with stream-time punctuation, and
+ * routes what the topology wrote as the driver would: repartition records back into the task,
+ * output records to the driver's output topics (read with {@code TestOutputTopic} as usual). With
+ * the record caches off (see {@link OfflinePipeline}), the output is the same, record for record.
+ * Changelog records (one per write to a logged store) are dropped: they are not output, and the
+ * driver would keep every one of them in memory. Nothing commits: offline, with in-memory stores,
+ * a commit has nothing to make durable.
  *
  * <p>It reaches into the driver's private fields; if they are not there (another Kafka version),
  * {@link #attach} answers empty and the caller pipes through the driver as usual.
@@ -43,19 +45,17 @@ final class DirectInput {
 
   private static final Logger log = LoggerFactory.getLogger(DirectInput.class);
 
-  private final TopologyTestDriver driver;
   private final StreamTask task;
   private final MockProducer<byte[], byte[]> producer;
   private final Time wallClock;
   private final Map<String, TopicPartition> partitions = new HashMap<>();
   private final Map<String, AtomicLong> offsets = new HashMap<>();
-  private final Map<String, ?> outputsByTopic;
+  private final Map<String, Queue<ProducerRecord<byte[], byte[]>>> outputsByTopic;
   private final String changelogPrefix;
 
-  private DirectInput(TopologyTestDriver driver, String applicationId, StreamTask task,
+  private DirectInput(String applicationId, StreamTask task,
       MockProducer<byte[], byte[]> producer, Time wallClock, Map<TopicPartition, AtomicLong> offsetsByPartition,
-      Map<String, ?> outputsByTopic) {
-    this.driver = driver;
+      Map<String, Queue<ProducerRecord<byte[], byte[]>>> outputsByTopic) {
     this.changelogPrefix = applicationId + "-";
     this.outputsByTopic = outputsByTopic;
     this.task = task;
@@ -82,11 +82,11 @@ final class DirectInput {
       if (task == null) {
         return Optional.empty(); // only global stores
       }
-      return Optional.of(new DirectInput(driver, applicationId, task,
+      return Optional.of(new DirectInput(applicationId, task,
           (MockProducer<byte[], byte[]>) field(driver, "producer"),
           (Time) field(driver, "mockWallClockTime"),
           (Map<TopicPartition, AtomicLong>) field(driver, "offsetsByTopicOrPatternPartition"),
-          (Map<String, ?>) field(driver, "outputRecordsByTopic")));
+          (Map<String, Queue<ProducerRecord<byte[], byte[]>>>) field(driver, "outputRecordsByTopic")));
     } catch (ReflectiveOperationException | RuntimeException | LinkageError e) {
       log.debug("piping through TopologyTestDriver's input topics: {}", e.toString());
       return Optional.empty();
@@ -108,30 +108,47 @@ final class DirectInput {
     if (tp == null) {
       return false;
     }
-    long offset = offsets.get(topic).incrementAndGet() - 1;
-    task.addRecords(tp, Collections.singleton(new ConsumerRecord<>(topic, tp.partition(), offset, timestamp,
-        TimestampType.CREATE_TIME, key == null ? -1 : key.length, value == null ? -1 : value.length, key, value,
-        new RecordHeaders(), Optional.empty())));
+    enqueue(tp, key, value, timestamp, new RecordHeaders());
     long now = wallClock.milliseconds();
-    while (task.hasRecordsQueued() && task.isProcessable(now)) {
-      task.process(now);
-      task.maybePunctuateStreamTime();
-    }
-    List<ProducerRecord<byte[], byte[]>> written = producer.history();
-    if (written.isEmpty()) {
-      return true;
-    }
-    for (ProducerRecord<byte[], byte[]> r : written) {
-      if (!isChangelog(r.topic())) {
-        driver.advanceWallClockTime(Duration.ZERO);
-        outputsByTopic.keySet().removeIf(this::isChangelog);
+    while (true) {
+      while (task.hasRecordsQueued() && task.isProcessable(now)) {
+        task.process(now);
+        task.maybePunctuateStreamTime();
+      }
+      List<ProducerRecord<byte[], byte[]>> written = producer.history();
+      if (written.isEmpty()) {
         return true;
       }
+      producer.clear();
+      for (ProducerRecord<byte[], byte[]> r : written) {
+        route(r);
+      }
     }
-    // Only changelog records (every write to a logged store makes one): nobody reads them offline,
-    // and the driver would keep every one of them in memory for the whole run.
-    producer.clear();
-    return true;
+  }
+
+  /**
+   * Where the driver would put a record the topology wrote: a changelog record nowhere (nobody
+   * reads them offline, and the driver would keep every one in memory for the whole run); a record
+   * of a topic the task reads (a repartition topic) back into the task; any other to its output
+   * topic, for {@code TestOutputTopic}.
+   */
+  private void route(ProducerRecord<byte[], byte[]> r) {
+    if (isChangelog(r.topic())) {
+      return;
+    }
+    TopicPartition tp = partitions.get(r.topic());
+    if (tp != null) {
+      enqueue(tp, r.key(), r.value(), r.timestamp(), r.headers());
+    } else {
+      outputsByTopic.computeIfAbsent(r.topic(), t -> new LinkedList<>()).add(r);
+    }
+  }
+
+  private void enqueue(TopicPartition tp, byte[] key, byte[] value, long timestamp, Headers headers) {
+    long offset = offsets.get(tp.topic()).incrementAndGet() - 1;
+    task.addRecords(tp, Collections.singleton(new ConsumerRecord<>(tp.topic(), tp.partition(), offset, timestamp,
+        TimestampType.CREATE_TIME, key == null ? -1 : key.length, value == null ? -1 : value.length, key, value,
+        headers, Optional.empty())));
   }
 
   private boolean isChangelog(String topic) {

@@ -96,7 +96,19 @@ public final class LiveBench implements AutoCloseable {
    * memtables, which Streams writes out only at flushes).
    */
   public record Footprint(int keys, long records, long heapBytes, long rocksDbBytes, long rocksDbEntries,
-      long diskBytes) {}
+      long diskBytes, StateSize state) {}
+
+  /**
+   * The pipeline's state as its changelog topics hold it: the latest record per key of every
+   * changelog (tombstones removed), i.e. exactly what a restore rebuilds, in entries and serialized
+   * key + value bytes (before RocksDB's own overhead and compression). Unlike RocksDB's metrics it
+   * does not depend on when memtables are flushed or window segments are rolled.
+   */
+  public record StateSize(long entries, long bytes) {
+    StateSize minus(StateSize before) {
+      return new StateSize(entries - before.entries, bytes - before.bytes);
+    }
+  }
 
   private final Path dir;
   private final Consumer<String> progress;
@@ -442,6 +454,7 @@ public final class LiveBench implements AutoCloseable {
     long rocksBefore = rocksDb("live-sst-files-size") + rocksDb("cur-size-all-mem-tables");
     long keysBefore = rocksDb("estimate-num-keys");
     long diskBefore = sizeOf(settings(PIPELINE_APP).stateDir());
+    StateSize stateBefore = changelogState(PIPELINE_APP);
     produce(records);
     if (new GroupLag(admin).awaitCaughtUp(PIPELINE_APP, Topics.TELEMETRY, partitions, CATCH_UP_TIMEOUT,
         () -> !pipeline.streams().state().isRunningOrRebalancing(), l -> { }) < 0) {
@@ -451,8 +464,59 @@ public final class LiveBench implements AutoCloseable {
     long rocksAfter = rocksDb("live-sst-files-size") + rocksDb("cur-size-all-mem-tables");
     long keysAfter = rocksDb("estimate-num-keys");
     long diskAfter = sizeOf(settings(PIPELINE_APP).stateDir());
+    StateSize stateAfter = changelogState(PIPELINE_APP);
     return new Footprint(keys, records.size(), heapAfter - heapBefore, rocksAfter - rocksBefore,
-        keysAfter - keysBefore, diskAfter - diskBefore);
+        keysAfter - keysBefore, diskAfter - diskBefore, stateAfter.minus(stateBefore));
+  }
+
+  /** Reads every changelog topic of {@code app} (read_committed) and sizes its latest record per key. */
+  public StateSize changelogState(String app) {
+    Map<String, Object> props = new HashMap<>();
+    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+    var bytes = new org.apache.kafka.common.serialization.ByteArrayDeserializer();
+    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, bytes, bytes)) {
+      List<TopicPartition> tps = new ArrayList<>();
+      for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
+        if (topic.startsWith(app + "-") && topic.endsWith("-changelog")) {
+          c.partitionsFor(topic).forEach(p -> tps.add(new TopicPartition(topic, p.partition())));
+        }
+      }
+      c.assign(tps);
+      c.seekToBeginning(tps);
+      Map<TopicPartition, Long> ends = c.endOffsets(tps);
+      Map<TopicPartition, Map<java.nio.ByteBuffer, Integer>> latest = new HashMap<>();
+      long deadline = System.nanoTime() + CATCH_UP_TIMEOUT.toNanos();
+      while (tps.stream().anyMatch(tp -> c.position(tp) < ends.get(tp))) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("cannot read the changelogs of " + app + " within " + CATCH_UP_TIMEOUT);
+        }
+        for (ConsumerRecord<byte[], byte[]> r : c.poll(Duration.ofMillis(200))) {
+          Map<java.nio.ByteBuffer, Integer> sizes = latest.computeIfAbsent(
+              new TopicPartition(r.topic(), r.partition()), tp -> new HashMap<>());
+          if (r.value() == null) {
+            sizes.remove(java.nio.ByteBuffer.wrap(r.key()));
+          } else {
+            sizes.put(java.nio.ByteBuffer.wrap(r.key()), r.serializedKeySize() + r.serializedValueSize());
+          }
+        }
+      }
+      long entries = 0;
+      long total = 0;
+      for (Map<java.nio.ByteBuffer, Integer> sizes : latest.values()) {
+        entries += sizes.size();
+        for (int size : sizes.values()) {
+          total += size;
+        }
+      }
+      return new StateSize(entries, total);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IllegalStateException("cannot list the changelogs of " + app + ": " + e.getMessage(), e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return new StateSize(0, 0);
+    }
   }
 
   /** The sum of one RocksDB metric over every store of the pipeline. */

@@ -225,6 +225,10 @@ final class BenchCommand implements Callable<Integer> {
         double scale = 100_000.0 / keys;
         report.add("memory.heapMbPer100kKeys", "heap after GC per 100k keys", f.heapBytes() * scale / (1 << 20), "MB",
             null);
+        report.add("memory.stateMbPer100kKeys", "state per 100k keys (latest changelog record per key)",
+            f.state().bytes() * scale / (1 << 20), "MB", null);
+        report.add("memory.stateEntriesPer100kKeys", "state entries per 100k keys (changelog keys)",
+            f.state().entries() * scale, "count", null);
         report.add("memory.rocksDbMbPer100kKeys", "RocksDB live data + memtables per 100k keys",
             f.rocksDbBytes() * scale / (1 << 20), "MB", null);
         report.add("memory.rocksDbEntriesPer100kKeys", "RocksDB entries per 100k keys (estimate)",

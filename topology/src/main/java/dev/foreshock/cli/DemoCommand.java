@@ -7,9 +7,8 @@ import dev.foreshock.ingest.Validation;
 import dev.foreshock.metrics.PipelineMetrics;
 import dev.foreshock.runtime.ForeshockRuntime;
 import dev.foreshock.runtime.TelemetryProducer;
-import dev.foreshock.runtime.TelemetryRouting;
 import dev.foreshock.serde.AvroSerdes;
-import dev.foreshock.simulate.Scenarios;
+import dev.foreshock.simulate.SideBySide;
 import dev.foreshock.simulate.SimulatedScenario;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -22,11 +21,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.PriorityQueue;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.avro.specific.SpecificRecord;
@@ -149,13 +146,7 @@ final class DemoCommand implements Callable<Integer> {
    * runs, and the gap detector would rightly flag them.
    */
   static List<SimulatedScenario> timeline(long seed, Instant now) {
-    List<String> names = List.of("slow-leak", "sync-recycling", "pool-stall", "rapid-rise", "quiet-baseline");
-    Instant end = now.minus(Duration.ofDays(1));
-    List<SimulatedScenario> placed = new ArrayList<>();
-    for (String name : names) {
-      placed.add(Scenarios.generate(name, seed).shiftedToEndAt(end));
-    }
-    return placed;
+    return SideBySide.endingAt(SideBySide.DEMO, seed, now.minus(Duration.ofDays(1)));
   }
 
   /**
@@ -163,30 +154,7 @@ final class DemoCommand implements Callable<Integer> {
    * the small out-of-order shuffles of real producers).
    */
   static List<SpecificRecord> sideBySide(List<SimulatedScenario> scenarios) {
-    List<SpecificRecord> merged = new ArrayList<>();
-    int[] next = new int[scenarios.size()];
-    PriorityQueue<Integer> heads = new PriorityQueue<>(
-        java.util.Comparator.comparingLong((Integer i) -> eventTime(scenarios.get(i).records().get(next[i])))
-            .thenComparingInt(i -> i));
-    for (int i = 0; i < scenarios.size(); i++) {
-      if (!scenarios.get(i).records().isEmpty()) {
-        heads.add(i);
-      }
-    }
-    while (!heads.isEmpty()) {
-      int i = heads.poll();
-      List<SpecificRecord> records = scenarios.get(i).records();
-      merged.add(records.get(next[i]++));
-      if (next[i] < records.size()) {
-        heads.add(i);
-      }
-    }
-    return merged;
-  }
-
-  private static long eventTime(SpecificRecord r) {
-    Long ts = TelemetryRouting.of(r).timestamp();
-    return ts == null ? Long.MIN_VALUE : ts; // dependencies without a time come first
+    return SideBySide.merge(scenarios);
   }
 
   private static void produce(ForeshockRuntime runtime, RunCommand.Loaded loaded, List<SimulatedScenario> replay,

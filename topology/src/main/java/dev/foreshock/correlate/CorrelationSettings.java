@@ -40,6 +40,13 @@ import java.time.Duration;
  * @param historySize records kept per candidate in the query store ({@code correlation.history.size}, 20)
  * @param historyRetention how long a RESOLVED candidate stays in the query store
  *     ({@code correlation.history.retention}, 7d)
+ * @param lateGrouping how long, in stream time, a RESOLVED candidate that belongs to no incident can
+ *     still be grouped with a related candidate that arrives late but overlapped it in event time
+ *     (signals of different detector tasks reach the correlation task out of event-time order)
+ *     ({@code correlation.late-grouping}, 1h; 0 = never)
+ * @param siblingWindow two or more services depending on the same upstream, with candidates at
+ *     WARNING or above that open within this interval of each other, are grouped under that upstream
+ *     even without a candidate on it ({@code correlation.sibling-window}, 3m; 0 = never)
  */
 public record CorrelationSettings(
     Duration holdOff,
@@ -58,7 +65,9 @@ public record CorrelationSettings(
     Duration edgeTtl,
     Duration edgeRefresh,
     int historySize,
-    Duration historyRetention) {
+    Duration historyRetention,
+    Duration lateGrouping,
+    Duration siblingWindow) {
 
   private static final Duration MAX = Duration.ofDays(365);
 
@@ -93,7 +102,9 @@ public record CorrelationSettings(
         s.duration("correlation.edges.ttl", Duration.ofHours(6), Duration.ofMinutes(1), MAX),
         s.duration("correlation.edges.refresh", Duration.ofMinutes(10), Duration.ofSeconds(1), Duration.ofDays(1)),
         s.integer("correlation.history.size", 20, 1, 10_000),
-        s.duration("correlation.history.retention", Duration.ofDays(7), Duration.ZERO, MAX));
+        s.duration("correlation.history.retention", Duration.ofDays(7), Duration.ZERO, MAX),
+        s.duration("correlation.late-grouping", Duration.ofHours(1), Duration.ZERO, Duration.ofDays(7)),
+        s.duration("correlation.sibling-window", Duration.ofMinutes(3), Duration.ZERO, Duration.ofHours(6)));
   }
 
   /** Changes this long after the onset still count (they may be logged late): 1/24 of the look-back. */

@@ -11,6 +11,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -55,6 +56,8 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
   private static final long SWEEP_MS = Duration.ofHours(1).toMillis();
   private static final int UPSTREAM_DEPTH = 3;
   private static final int SUMMARY_MEMBERS = 4;
+  /** Episode-store key prefix of {@link #ended} episodes (open ones are keyed {@code TYPE|subject}). */
+  static final String ENDED = "ended|";
 
   private final CorrelationSettings settings;
   private final PipelineMetrics metrics;
@@ -67,6 +70,13 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
   private CauseRanker ranker;
   /** Every open episode (incidents included), by key: a mirror of the episode store. */
   private final Map<String, Episode> episodes = new LinkedHashMap<>();
+  /**
+   * RESOLVED episodes that belonged to no incident, by id, kept for {@code lateGrouping} of stream
+   * time: a related candidate that reaches this task late (another detector task was behind) but
+   * overlapped one of them in event time is still grouped with it. Mirrored in the episode store
+   * under {@link #ENDED} + id.
+   */
+  private final Map<String, Episode> ended = new LinkedHashMap<>();
   private long streamTime = Long.MIN_VALUE;
   private long lastSweep = Long.MIN_VALUE;
 
@@ -90,7 +100,11 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     try (KeyValueIterator<String, Episode> it = episodeStore.all()) {
       while (it.hasNext()) {
         KeyValue<String, Episode> kv = it.next();
-        episodes.put(kv.key, kv.value);
+        if (kv.key.startsWith(ENDED)) {
+          ended.put(kv.value.id, kv.value);
+        } else {
+          episodes.put(kv.key, kv.value);
+        }
       }
     }
     context.schedule(settings.tick(), PunctuationType.STREAM_TIME, this::tick);
@@ -201,6 +215,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
         consider(ep, now);
       }
     }
+    forgetEnded(now);
     if (lastSweep == Long.MIN_VALUE || now - lastSweep >= SWEEP_MS) {
       lastSweep = now;
       sweep(now);
@@ -230,6 +245,11 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     emit(ep, CandidateStatus.RESOLVED, now);
     episodes.remove(ep.key());
     episodeStore.delete(ep.key());
+    if (!ep.isIncident() && ep.incidentId == null && settings.lateGrouping().toMillis() > 0) {
+      ep.endedTs = now;
+      ended.put(ep.id, ep);
+      episodeStore.put(ENDED + ep.id, ep);
+    }
     if (ep.incidentId != null) {
       Episode incident = incidentById(ep.incidentId);
       if (incident != null) {
@@ -255,6 +275,13 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
    * candidate: same subject, or one subject depends on the other (declared or learned). It joins
    * the oldest open incident that has a related member; otherwise, with the related candidates
    * that belong to no incident, it opens a new one. Members stay members until they resolve.
+   *
+   * <p>"Open" is judged in event time, not by arrival: signals of different detector tasks reach
+   * this one task out of event-time order (one task may run tens of minutes of event time ahead of
+   * another while a backlog is processed), so a related candidate that already RESOLVED here, but
+   * was open at the time this one was active, is grouped too, as a resolved member (within
+   * {@code lateGrouping}). Without it, a resource's whole episode can open and end here before its
+   * dependants' first signal arrives, and the incident is never seen.
    */
   private void group(Episode ep, long now) {
     if (ep.isIncident() || ep.incidentId != null) {
@@ -267,47 +294,149 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
         continue;
       }
       if (other.isIncident()) {
-        if (target == null && relatesToIncident(other, ep.subject)) {
+        if (target == null && relatesToIncident(other, ep)) {
           target = other;
         }
-      } else if (other.incidentId == null && related(other.subject, ep.subject)) {
+      } else if (other.incidentId == null && stillOpenAt(other, ep.openedTs) && related(other.subject, ep.subject)) {
         loose.add(other);
       }
     }
+    for (Episode other : ended.values()) {
+      if (other.incidentId == null && overlapped(other, ep) && related(other.subject, ep.subject)) {
+        loose.add(other); // it ended before this candidate reached us, though they overlapped
+      }
+    }
     if (target == null && loose.isEmpty()) {
+      groupSiblings(ep, now);
       return;
     }
     List<Episode> joining = new ArrayList<>(loose.size() + 1);
     joining.add(ep);
     joining.addAll(loose);
     if (target == null) {
-      openIncident(joining, now);
+      openIncident(joining, null, now);
     } else {
       join(target, joining, now);
     }
-    for (Episode other : loose) {
-      consider(other, now);
+    considerJoined(loose, now);
+  }
+
+  /**
+   * Extension beyond the contract's "related": two or more services with error spikes at WARNING or
+   * above that opened within {@code siblingWindow} of each other, and that depend directly on the
+   * same upstream, are grouped under that upstream although it has no candidate of its own. Of
+   * several shared upstreams, the one most of them depend on wins (then the name).
+   */
+  private void groupSiblings(Episode ep, long now) {
+    if (!siblingCandidate(ep, ep.openedTs)) {
+      return;
+    }
+    String best = null;
+    List<Episode> bestSiblings = List.of();
+    for (String upstream : graph.upstreamOf(ep.subject)) {
+      List<Episode> siblings = new ArrayList<>();
+      for (Episode other : episodes.values()) {
+        if (other != ep && !other.isIncident() && other.incidentId == null && stillOpenAt(other, ep.openedTs)
+            && siblingCandidate(other, ep.openedTs) && graph.dependsOn(other.subject, upstream)) {
+          siblings.add(other);
+        }
+      }
+      for (Episode other : ended.values()) {
+        if (other.incidentId == null && overlapped(other, ep) && siblingCandidate(other, ep.openedTs)
+            && graph.dependsOn(other.subject, upstream)) {
+          siblings.add(other);
+        }
+      }
+      if (!siblings.isEmpty() && (siblings.size() > bestSiblings.size()
+          || siblings.size() == bestSiblings.size() && upstream.compareTo(best) < 0)) {
+        best = upstream;
+        bestSiblings = siblings;
+      }
+    }
+    if (best == null) {
+      return;
+    }
+    List<Episode> joining = new ArrayList<>(bestSiblings.size() + 1);
+    joining.add(ep);
+    joining.addAll(bestSiblings);
+    openIncident(joining, best, now);
+    considerJoined(bestSiblings, now);
+  }
+
+  /** A service's error spike at WARNING or above that opened within the sibling window of {@code ts}. */
+  private boolean siblingCandidate(Episode ep, long ts) {
+    long window = settings.siblingWindow().toMillis();
+    return window > 0 && ep.type == CandidateType.ERROR_RATE_SPIKE && ep.severity != null
+        && ep.severity.compareTo(Severity.WARNING) >= 0 && Math.abs(ep.openedTs - ts) <= window;
+  }
+
+  /**
+   * Whether an open episode was still open (its hold-off included) at event time {@code ts}: one
+   * whose hold-off has passed, but that no punctuation has ended yet, does not take in a candidate
+   * that opened after it.
+   */
+  private boolean stillOpenAt(Episode open, long ts) {
+    return open.clearedTs < 0 || ts <= open.clearedTs + settings.holdOff().toMillis();
+  }
+
+  /** Whether the ended episode was open (its hold-off included) at some time {@code ep} was active. */
+  private static boolean overlapped(Episode endedEp, Episode ep) {
+    return ep.openedTs <= endedEp.endedTs && endedEp.openedTs <= ep.lastActiveTs;
+  }
+
+  /** Members that joined alongside the signalling episode send their new {@code related}, if still open. */
+  private void considerJoined(List<Episode> joined, long now) {
+    for (Episode other : joined) {
+      if (ended.containsKey(other.id)) {
+        episodeStore.put(ENDED + other.id, other); // it now belongs to an incident: never grouped again
+      } else {
+        consider(other, now);
+      }
     }
   }
 
-  private boolean relatesToIncident(Episode incident, String subject) {
-    if (related(incident.subject, subject)) {
-      return true;
+  /** Forgets ended episodes that are more than {@code lateGrouping} behind stream time. */
+  private void forgetEnded(long now) {
+    long cutoff = now - settings.lateGrouping().toMillis();
+    for (Iterator<Episode> it = ended.values().iterator(); it.hasNext(); ) {
+      Episode e = it.next();
+      if (e.endedTs < cutoff) {
+        it.remove();
+        episodeStore.delete(ENDED + e.id);
+      }
     }
+  }
+
+  /**
+   * Whether {@code ep} belongs in the incident: related to one of its members, or to its subject.
+   * When the subject has no candidate of its own (siblings grouped under a shared upstream), a
+   * candidate related only to the subject must itself be a sibling that opened within the sibling
+   * window of the incident; otherwise everything that uses a busy database would pile in.
+   */
+  private boolean relatesToIncident(Episode incident, Episode ep) {
     for (Episode.Member m : incident.members.values()) {
-      if (related(m.subject(), subject)) {
+      if (related(m.subject(), ep.subject)) {
         return true;
       }
     }
-    return false;
+    if (!related(incident.subject, ep.subject)) {
+      return false;
+    }
+    boolean siblingIncident = incident.members.values().stream().noneMatch(m -> m.subject().equals(incident.subject));
+    return !siblingIncident || ep.subject.equals(incident.subject) || siblingCandidate(ep, incident.openedTs);
+  }
+
+  private Episode.Member memberOf(Episode ep) {
+    return ended.containsKey(ep.id) ? ep.asMember().resolve() : ep.asMember();
   }
 
   private boolean related(String a, String b) {
     return a.equals(b) || graph.adjacent(a, b);
   }
 
-  private Episode openIncident(List<Episode> joining, long now) {
-    String upstream = mostUpstream(joining.stream().map(Episode::asMember).toList(), null);
+  /** @param subject the incident's subject, or null for the most upstream of the members */
+  private Episode openIncident(List<Episode> joining, String subject, long now) {
+    String upstream = subject != null ? subject : mostUpstream(joining.stream().map(Episode::asMember).toList(), null);
     Episode existing = episodes.get(Episode.key(CandidateType.INCIDENT, upstream));
     if (existing != null) {
       join(existing, joining, now);
@@ -318,7 +447,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     incident.members = new LinkedHashMap<>();
     incident.openedTs = now;
     for (Episode m : joining) {
-      incident.members.put(m.id, m.asMember());
+      incident.members.put(m.id, memberOf(m));
     }
     incident.subject = upstream;
     incident.id = uniqueId(Episode.newId(CandidateType.INCIDENT, incident.subject, now));
@@ -335,7 +464,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
 
   private void join(Episode incident, List<Episode> joining, long now) {
     for (Episode m : joining) {
-      incident.members.put(m.id, m.asMember());
+      incident.members.put(m.id, memberOf(m));
       m.incidentId = incident.id;
     }
     String upstream = mostUpstream(incident.members.values(), incident.subject);
@@ -360,19 +489,19 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
       Episode member = episodes.get(m.key());
       if (member != null && memberId.equals(member.id)) {
         live.add(member);
+      } else if (ended.containsKey(memberId)) {
+        live.add(ended.get(memberId)); // grouped after it ended: stays a (resolved) member
       }
     }
     old.members.replaceAll((id, m) -> m.resolve());
     refreshIncident(old);
-    Episode next = openIncident(live, now);
+    Episode next = openIncident(live, null, now);
     old.supersededBy = next.id;
     old.summary = old.subject + ": superseded by " + next.id + " (a more upstream subject joined).";
     emit(old, CandidateStatus.RESOLVED, now);
     episodes.remove(old.key());
     episodeStore.delete(old.key());
-    for (Episode member : live) {
-      consider(member, now);
-    }
+    considerJoined(live, now);
   }
 
   /** A member's severity or window changed: the incident follows. */
@@ -408,6 +537,9 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
       if (m.type() != CandidateType.ERROR_RATE_SPIKE && m.type() != CandidateType.TELEMETRY_GAP) {
         resources.add(m.subject());
       }
+    }
+    if (current != null) {
+      onset.putIfAbsent(current, Long.MAX_VALUE); // a shared upstream without a candidate of its own
     }
     Map<String, Integer> score = new HashMap<>();
     for (String s : onset.keySet()) {

@@ -116,6 +116,16 @@ final class DependencyGraph {
     return out.getOrDefault(a, Map.of()).containsKey(b) || out.getOrDefault(b, Map.of()).containsKey(a);
   }
 
+  /** Whether {@code from} depends directly on (or is part of) {@code to}. */
+  boolean dependsOn(String from, String to) {
+    return out.getOrDefault(from, Map.of()).containsKey(to);
+  }
+
+  /** What {@code subject} depends on directly (or is part of). */
+  Set<String> upstreamOf(String subject) {
+    return out.getOrDefault(subject, Map.of()).keySet();
+  }
+
   /** What {@code subject} depends on and what depends on it. */
   Set<String> neighbours(String subject) {
     Set<String> all = new HashSet<>(out.getOrDefault(subject, Map.of()).keySet());

@@ -34,6 +34,8 @@ public final class Episode {
   public long lastActiveTs;
   /** When the hold-off began (a cleared signal, or staleness); -1 while active. */
   public long clearedTs = -1;
+  /** Event time the episode was RESOLVED at; -1 while open. */
+  public long endedTs = -1;
   /** Since when the severity has been below the emitted one; -1 when it is not. */
   public long lowerSinceTs = -1;
   /** The incident this candidate belongs to, or null. */

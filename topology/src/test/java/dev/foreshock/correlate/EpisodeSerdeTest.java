@@ -31,6 +31,7 @@ class EpisodeSerdeTest {
     incident.pending = true;
     incident.lowerSinceTs = 99L;
     incident.records = 3;
+    incident.endedTs = 1_795_331_620_000L;
 
     JsonSerde<Episode> serde = new JsonSerde<>(Episode.class);
     Episode back = serde.deserializer().deserialize("t", serde.serializer().serialize("t", incident));
@@ -45,6 +46,7 @@ class EpisodeSerdeTest {
     assertThat(back.pending).isTrue();
     assertThat(back.lowerSinceTs).isEqualTo(99L);
     assertThat(back.records).isEqualTo(3);
+    assertThat(back.endedTs).isEqualTo(1_795_331_620_000L);
     assertThat(back.clearedTs).isEqualTo(-1L);
     assertThat(back.incidentId).isNull();
   }

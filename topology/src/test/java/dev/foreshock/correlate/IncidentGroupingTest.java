@@ -10,6 +10,7 @@ import static dev.foreshock.avro.CandidateType.MEMORY_RAPID_RISE;
 import static dev.foreshock.avro.CandidateType.PERIODIC_CONNECTION_RECYCLING;
 import static dev.foreshock.avro.CandidateType.TELEMETRY_GAP;
 import static dev.foreshock.avro.Severity.CRITICAL;
+import static dev.foreshock.avro.Severity.INFO;
 import static dev.foreshock.avro.Severity.WARNING;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -35,7 +36,11 @@ class IncidentGroupingTest {
   private CorrelationHarness harness;
 
   private Scenario start(Instant clockAt, long seed) {
-    harness = new CorrelationHarness(CorrelationSettings.from(SettingsSource.empty()), clockAt, stateDir);
+    return start(clockAt, seed, Map.of());
+  }
+
+  private Scenario start(Instant clockAt, long seed, Map<String, String> settings) {
+    harness = new CorrelationHarness(CorrelationSettings.from(SettingsSource.of(settings)), clockAt, stateDir);
     return new Scenario(harness, seed);
   }
 
@@ -344,6 +349,267 @@ class IncidentGroupingTest {
     assertThat(last(out, incident.getId()).getRelated()).containsExactlyInAnyOrder(
         idOf(out, ERROR_RATE_SPIKE, "frontend-api"), idOf(out, TELEMETRY_GAP, "frontend-api-3"));
     assertThat(last(out, idOf(out, TELEMETRY_GAP, "jobs-1")).getRelated()).isEmpty();
+  }
+
+  /** The demo's seed 002 shape: the failures open at INFO and turn CRITICAL within seconds, after a dependant's errors. */
+  @Test
+  void shouldOpenExactlyOneIncidentWhenAResourceOpensAtInfoAndEscalatesWhileItsDependantsAreOpen() {
+    Instant maintenance = Instant.parse("2026-11-22T07:08:10Z");
+    Scenario s = start(maintenance.plus(Duration.ofDays(1)), 1010);
+    s.declare(maintenance.minus(Duration.ofHours(1)), "core-api", "postgres-orders");
+    s.declare(maintenance.minus(Duration.ofHours(1)), "dashboard-api", "postgres-orders");
+    s.change(maintenance, "postgres-orders", "MAINTENANCE", "backup maintenance task on the database");
+    s.change(maintenance.minus(Duration.ofHours(2)), "core-api", "DEPLOY", "release 412");
+    Instant errors = maintenance.plusSeconds(25);
+    Instant failures = maintenance.plusSeconds(40);
+    Instant end = maintenance.plus(Duration.ofMinutes(30));
+    s.stretch(ERROR_RATE_SPIKE, "core-api", errors, end, Duration.ofSeconds(30), t -> CRITICAL,
+        t -> Map.of("errorRatio", s.noisy(0.3, 0.2), "baselineRatio", 0.001, "requests", s.noisy(10_000, 0.1),
+            "errors", s.noisy(3000, 0.2)), errors.minusSeconds(30));
+    s.stretch(CONNECTION_FAILURES, "postgres-orders", failures, end, Duration.ofSeconds(5),
+        t -> t.isBefore(failures.plusSeconds(5)) ? INFO : t.isBefore(failures.plusSeconds(10)) ? WARNING : CRITICAL,
+        t -> Map.of("failures", s.noisy(t.isBefore(failures.plusSeconds(10)) ? 40 : 400, 0.2), "instances", 10.0,
+            "baseline", 0.0), failures.minusSeconds(10));
+    s.stretch(ERROR_RATE_SPIKE, "dashboard-api", failures.plusSeconds(35), end, Duration.ofSeconds(30), t -> CRITICAL,
+        t -> Map.of("errorRatio", s.noisy(0.35, 0.2), "baselineRatio", 0.0025, "requests", s.noisy(12_000, 0.1),
+            "errors", s.noisy(4000, 0.2)), failures);
+    for (CandidateType type : List.of(ERROR_RATE_SPIKE, CONNECTION_FAILURES)) {
+      s.cleared(type, type == CONNECTION_FAILURES ? "postgres-orders" : "core-api", end);
+    }
+    s.cleared(ERROR_RATE_SPIKE, "dashboard-api", end);
+    s.change(end.plus(Duration.ofMinutes(20)), "search-index", "SCALE", "nightly");
+    s.play();
+
+    List<IncidentCandidate> out = harness.drain();
+    assertThat(out).filteredOn(c -> c.getType() == CONNECTION_FAILURES).extracting(IncidentCandidate::getSeverity)
+        .startsWith(INFO, WARNING, CRITICAL);
+    List<IncidentCandidate> incidents = out.stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incidents).as("INCIDENT records").isNotEmpty();
+    assertThat(incidents).extracting(IncidentCandidate::getId).containsOnly(incidents.get(0).getId());
+    IncidentCandidate incident = incidents.get(0);
+    assertThat(incident.getSubject()).isEqualTo("postgres-orders");
+    assertThat(incident.getTs()).isLessThanOrEqualTo(errors.plus(Duration.ofMinutes(5)).toEpochMilli());
+    assertThat(incident.getProbableCauses().get(0))
+        .isEqualTo("2026-11-22T07:08:10Z MAINTENANCE postgres-orders: backup maintenance task on the database");
+    assertThat(incidents).extracting(IncidentCandidate::getSeverity).contains(CRITICAL);
+    IncidentCandidate last = last(out, incident.getId());
+    assertThat(last.getStatus()).isEqualTo(RESOLVED);
+    assertThat(last.getRelated()).containsExactlyInAnyOrder(idOf(out, CONNECTION_FAILURES, "postgres-orders"),
+        idOf(out, ERROR_RATE_SPIKE, "core-api"), idOf(out, ERROR_RATE_SPIKE, "dashboard-api"));
+    for (String member : last.getRelated()) {
+      assertThat(last(out, member).getRelated()).containsExactly(incident.getId());
+    }
+  }
+
+  /**
+   * What the live demo did (seed 7, side by side): the connections task ran ahead of the requests
+   * task, so the correlation task saw the database's whole failure episode, INFO to cleared, and
+   * ended it, before the first error signal of its dependants arrived. They overlapped in event time.
+   */
+  @Test
+  void shouldGroupARelatedCandidateThatArrivesAfterTheResourceEpisodeEndedHere() {
+    Instant maintenance = Instant.parse("2026-11-22T08:08:10.707Z");
+    Scenario s = start(maintenance.plus(Duration.ofDays(1)), 1011);
+    s.declare(maintenance.minus(Duration.ofHours(1)), "core-api", "postgres-orders");
+    s.declare(maintenance.minus(Duration.ofHours(1)), "dashboard-api", "postgres-orders");
+    s.change(maintenance, "postgres-orders", "MAINTENANCE", "backup maintenance task on the database");
+    Instant failures = Instant.parse("2026-11-22T08:10:55Z");
+    Instant cleared = Instant.parse("2026-11-22T08:43:40Z");
+    s.stretch(CONNECTION_FAILURES, "postgres-orders", failures, cleared, Duration.ofSeconds(5),
+        t -> t.isBefore(failures.plusSeconds(5)) ? INFO : t.isBefore(failures.plusSeconds(10)) ? WARNING : CRITICAL,
+        t -> Map.of("failures", s.noisy(400, 0.3), "instances", 10.0, "baseline", 0.0), failures.minusSeconds(10));
+    s.cleared(CONNECTION_FAILURES, "postgres-orders", cleared);
+    // the rest of the fleet (another seed's database) keeps the task's stream time moving, up to 09:02
+    Instant other = Instant.parse("2026-11-22T07:50:00Z");
+    s.stretch(PERIODIC_CONNECTION_RECYCLING, "postgres-main", other, other.plus(Duration.ofMinutes(72)),
+        Duration.ofMinutes(1), t -> WARNING, t -> Map.of("periodSeconds", s.noisy(1110, 0.01), "bursts", 3.0,
+            "fleetFraction", 0.5, "fleetFractionTrend", 0.1), other);
+    s.play();
+    // then the requests task catches up: the APIs' errors, which began 50 s after the failures
+    Instant errors = Instant.parse("2026-11-22T08:11:46.254Z");
+    Instant recovered = Instant.parse("2026-11-22T08:43:16Z");
+    for (String service : List.of("dashboard-api", "core-api")) {
+      s.stretch(ERROR_RATE_SPIKE, service, errors, recovered, Duration.ofSeconds(30), t -> CRITICAL,
+          t -> Map.of("errorRatio", s.noisy(0.3, 0.2), "baselineRatio", 0.002, "requests", s.noisy(11_000, 0.1),
+              "errors", s.noisy(3500, 0.2)), errors.minusSeconds(30));
+      s.cleared(ERROR_RATE_SPIKE, service, recovered.plusSeconds(30));
+    }
+    s.play();
+    s.change(Instant.parse("2026-11-22T09:30:00Z"), "search-index", "SCALE", "nightly");
+    s.play();
+
+    List<IncidentCandidate> out = harness.drain();
+    String failuresId = idOf(out, CONNECTION_FAILURES, "postgres-orders");
+    assertThat(last(out, failuresId).getStatus()).isEqualTo(RESOLVED);
+    List<IncidentCandidate> incidents = out.stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incidents).as("INCIDENT records").isNotEmpty();
+    assertThat(incidents).extracting(IncidentCandidate::getId).containsOnly(incidents.get(0).getId());
+    IncidentCandidate incident = incidents.get(0);
+    assertThat(incident.getStatus()).isEqualTo(OPEN);
+    assertThat(incident.getSubject()).isEqualTo("postgres-orders");
+    assertThat(incident.getTs()).isLessThanOrEqualTo(errors.plus(Duration.ofMinutes(5)).toEpochMilli());
+    assertThat(incident.getProbableCauses().get(0))
+        .isEqualTo("2026-11-22T08:08:10.707Z MAINTENANCE postgres-orders: backup maintenance task on the database");
+    assertThat(incident.getRelated()).contains(failuresId, idOf(out, ERROR_RATE_SPIKE, "dashboard-api"));
+    IncidentCandidate last = last(out, incident.getId());
+    assertThat(last.getStatus()).isEqualTo(RESOLVED);
+    assertThat(last.getSeverity()).isEqualTo(CRITICAL);
+    assertThat(last.getRelated()).containsExactlyInAnyOrder(failuresId, idOf(out, ERROR_RATE_SPIKE, "dashboard-api"),
+        idOf(out, ERROR_RATE_SPIKE, "core-api"));
+    assertThat(last(out, idOf(out, ERROR_RATE_SPIKE, "core-api")).getRelated()).containsExactly(incident.getId());
+    // the failures had ended before anyone knew: their own records stay as they were
+    assertThat(out).filteredOn(c -> c.getId().equals(failuresId)).allSatisfy(c -> assertThat(c.getRelated()).isEmpty());
+    assertThat(out).filteredOn(c -> c.getSubject().equals("postgres-main"))
+        .allSatisfy(c -> assertThat(c.getRelated()).isEmpty());
+  }
+
+  @Test
+  void shouldNotGroupACandidateThatOpensAfterARelatedEpisodeHasEnded() {
+    Instant t0 = Instant.parse("2025-10-06T10:00:00Z");
+    Scenario s = start(t0.plus(Duration.ofDays(1)), 1012);
+    s.declare(t0, "orders-api", "postgres-orders");
+    s.stretch(CONNECTION_FAILURES, "postgres-orders", t0, t0.plus(Duration.ofMinutes(8)), Duration.ofSeconds(10),
+        t -> CRITICAL, t -> Map.of("failures", s.noisy(120, 0.3), "instances", 6.0, "baseline", 0.0), t0);
+    s.cleared(CONNECTION_FAILURES, "postgres-orders", t0.plus(Duration.ofMinutes(8)));
+    // the hold-off ends at 10:18; the errors begin at 10:25, in order: two separate things
+    Instant errors = t0.plus(Duration.ofMinutes(25));
+    s.stretch(ERROR_RATE_SPIKE, "orders-api", errors, errors.plus(Duration.ofMinutes(10)), Duration.ofSeconds(30),
+        t -> CRITICAL, t -> Map.of("errorRatio", s.noisy(0.3, 0.2)), errors);
+    s.play();
+
+    List<IncidentCandidate> out = harness.drain();
+    assertThat(out).extracting(IncidentCandidate::getType).doesNotContain(INCIDENT);
+    assertThat(out).allSatisfy(c -> assertThat(c.getRelated()).isEmpty());
+  }
+
+  /** Extension beyond the contract: siblings of a shared upstream that has no candidate of its own. */
+  @Test
+  void shouldGroupSiblingServicesUnderTheirSharedUpstreamWithoutFoldingInUnrelatedOrLateOnes() {
+    Instant t0 = Instant.parse("2025-10-07T14:00:00Z");
+    Scenario s = start(t0.plus(Duration.ofDays(1)), 1013);
+    s.declare(t0.minus(Duration.ofHours(2)), "cart-api", "postgres-shop", "redis-sessions");
+    s.declare(t0.minus(Duration.ofHours(2)), "search-api", "elastic");
+    s.declare(t0.minus(Duration.ofHours(2)), "reports-api", "postgres-shop");
+    s.declare(t0.minus(Duration.ofHours(2)), "audit-api", "postgres-shop");
+    // checkout-api declares nothing: its pools' connections teach the dependency
+    s.connections("checkout-api", 5, "postgres-shop", t0.minus(Duration.ofMinutes(30)), t0.plus(Duration.ofMinutes(40)),
+        Duration.ofMinutes(1), ConnectionEventKind.OPENED);
+    s.change(t0.minus(Duration.ofMinutes(4)), "postgres-shop", "CONFIG", "max_connections 400 -> 200");
+    s.change(t0.minus(Duration.ofMinutes(30)), "search-api", "DEPLOY", "ranking tweak");
+    Instant end = t0.plus(Duration.ofMinutes(30));
+    s.stretch(ERROR_RATE_SPIKE, "cart-api", t0, end, Duration.ofSeconds(30), t -> WARNING,
+        t -> Map.of("errorRatio", s.noisy(0.08, 0.2), "baselineRatio", 0.002, "requests", s.noisy(5000, 0.1),
+            "errors", s.noisy(400, 0.2)), t0.minusSeconds(30));
+    Instant checkout = t0.plusSeconds(70 + s.random().nextInt(40));
+    s.stretch(ERROR_RATE_SPIKE, "checkout-api", checkout, end, Duration.ofSeconds(30), t -> CRITICAL,
+        t -> Map.of("errorRatio", s.noisy(0.25, 0.2), "baselineRatio", 0.001, "requests", s.noisy(2000, 0.1),
+            "errors", s.noisy(500, 0.2)), checkout.minusSeconds(30));
+    // a healthy, unrelated service blips at the same time; another user of the database only at INFO
+    s.stretch(ERROR_RATE_SPIKE, "search-api", t0.plusSeconds(40), t0.plusSeconds(400), Duration.ofSeconds(30),
+        t -> WARNING, t -> Map.of("errorRatio", s.noisy(0.03, 0.2), "baselineRatio", 0.005), t0.plusSeconds(30));
+    s.stretch(ERROR_RATE_SPIKE, "audit-api", t0.plusSeconds(50), t0.plusSeconds(300), Duration.ofSeconds(30),
+        t -> INFO, t -> Map.of("errorRatio", s.noisy(0.02, 0.2), "baselineRatio", 0.01), t0.plusSeconds(50));
+    // a third user of the database spikes twenty minutes later: not part of what the siblings share
+    Instant reports = t0.plus(Duration.ofMinutes(20));
+    s.stretch(ERROR_RATE_SPIKE, "reports-api", reports, end, Duration.ofSeconds(30), t -> WARNING,
+        t -> Map.of("errorRatio", s.noisy(0.1, 0.2), "baselineRatio", 0.003), reports);
+    for (String service : List.of("cart-api", "checkout-api", "reports-api")) {
+      s.cleared(ERROR_RATE_SPIKE, service, end);
+    }
+    s.cleared(ERROR_RATE_SPIKE, "search-api", t0.plusSeconds(400));
+    s.cleared(ERROR_RATE_SPIKE, "audit-api", t0.plusSeconds(300));
+    s.change(end.plus(Duration.ofMinutes(20)), "search-index", "SCALE", "nightly");
+    s.play();
+
+    List<IncidentCandidate> out = harness.drain();
+    List<IncidentCandidate> incidents = out.stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incidents).as("INCIDENT records").isNotEmpty();
+    assertThat(incidents).extracting(IncidentCandidate::getId).containsOnly(incidents.get(0).getId());
+    IncidentCandidate incident = incidents.get(0);
+    assertThat(incident.getSubject()).isEqualTo("postgres-shop");
+    assertThat(incident.getSeverity()).isEqualTo(CRITICAL);
+    assertThat(incident.getTs()).isBetween(checkout.toEpochMilli(), checkout.plusSeconds(4).toEpochMilli());
+    assertThat(incident.getProbableCauses().get(0))
+        .isEqualTo("2025-10-07T13:56:00Z CONFIG postgres-shop: max_connections 400 -> 200");
+    assertThat(incident.getProbableCauses()).noneMatch(c -> c.contains("search-api"));
+    IncidentCandidate last = last(out, incident.getId());
+    assertThat(last.getStatus()).isEqualTo(RESOLVED);
+    assertThat(last.getRelated()).containsExactlyInAnyOrder(
+        idOf(out, ERROR_RATE_SPIKE, "cart-api"), idOf(out, ERROR_RATE_SPIKE, "checkout-api"));
+    for (String member : last.getRelated()) {
+      assertThat(last(out, member).getRelated()).containsExactly(incident.getId());
+    }
+    for (String loner : List.of("search-api", "audit-api", "reports-api")) {
+      assertThat(out).filteredOn(c -> c.getSubject().equals(loner)).as(loner)
+          .isNotEmpty().allSatisfy(c -> assertThat(c.getRelated()).isEmpty());
+    }
+  }
+
+  @Test
+  void shouldKeepTheSiblingIncidentWhenTheSharedUpstreamGetsACandidateOfItsOwn() {
+    Instant t0 = Instant.parse("2025-10-09T21:00:00Z");
+    Scenario s = start(t0.plus(Duration.ofDays(1)), 1015);
+    s.declare(t0.minus(Duration.ofHours(1)), "jobs-api", "redis-jobs");
+    s.declare(t0.minus(Duration.ofHours(1)), "teams-app", "redis-jobs");
+    Instant end = t0.plus(Duration.ofMinutes(25));
+    for (String service : List.of("jobs-api", "teams-app")) {
+      Instant from = t0.plusSeconds(s.random().nextInt(90));
+      s.stretch(ERROR_RATE_SPIKE, service, from, end, Duration.ofSeconds(30), t -> CRITICAL,
+          t -> Map.of("errorRatio", s.noisy(0.3, 0.2)), from);
+      s.cleared(ERROR_RATE_SPIKE, service, end);
+    }
+    // the cache's own memory alarm comes four minutes later
+    Instant rise = t0.plus(Duration.ofMinutes(4));
+    s.stretch(MEMORY_RAPID_RISE, "redis-jobs", rise, end, Duration.ofSeconds(20), t -> CRITICAL,
+        t -> Map.of("usedFraction", s.noisy(0.97, 0.01), "secondsToExhaustion", s.noisy(60, 0.2)), rise);
+    s.cleared(MEMORY_RAPID_RISE, "redis-jobs", end);
+    s.change(end.plus(Duration.ofMinutes(20)), "search-index", "SCALE", "nightly");
+    s.play();
+
+    List<IncidentCandidate> out = harness.drain();
+    List<IncidentCandidate> incidents = out.stream().filter(c -> c.getType() == INCIDENT).toList();
+    assertThat(incidents).as("INCIDENT records").isNotEmpty();
+    assertThat(incidents).extracting(IncidentCandidate::getId).containsOnly(incidents.get(0).getId());
+    assertThat(incidents).extracting(IncidentCandidate::getSubject).containsOnly("redis-jobs");
+    IncidentCandidate last = last(out, incidents.get(0).getId());
+    assertThat(last.getStatus()).isEqualTo(RESOLVED);
+    assertThat(last.getRelated()).containsExactlyInAnyOrder(idOf(out, ERROR_RATE_SPIKE, "jobs-api"),
+        idOf(out, ERROR_RATE_SPIKE, "teams-app"), idOf(out, MEMORY_RAPID_RISE, "redis-jobs"));
+    assertThat(last(out, idOf(out, MEMORY_RAPID_RISE, "redis-jobs")).getRelated())
+        .containsExactly(incidents.get(0).getId());
+  }
+
+  @Test
+  void shouldNotGroupServicesSharingOnlyACommonDependencyUnlessTheirSpikesOpenTogether() {
+    Instant t0 = Instant.parse("2025-10-08T09:00:00Z");
+    Scenario s = start(t0.plus(Duration.ofDays(1)), 1014, Map.of("correlation.sibling-window", "2m"));
+    // everything talks to kafka-main (learned from the pools)
+    for (String service : List.of("feed-api", "notify-api", "billing-api", "mail-api")) {
+      s.connections(service, 2 + s.random().nextInt(4), "kafka-main", t0.minus(Duration.ofMinutes(20)),
+          t0.plus(Duration.ofMinutes(70)), Duration.ofMinutes(1), ConnectionEventKind.OPENED);
+    }
+    // feed-api's long spike; notify-api spikes while it lasts, but opens eight minutes later
+    s.stretch(ERROR_RATE_SPIKE, "feed-api", t0, t0.plus(Duration.ofMinutes(30)), Duration.ofSeconds(30),
+        t -> CRITICAL, t -> Map.of("errorRatio", s.noisy(0.2, 0.2)), t0);
+    s.cleared(ERROR_RATE_SPIKE, "feed-api", t0.plus(Duration.ofMinutes(30)));
+    Instant notify = t0.plus(Duration.ofMinutes(8));
+    s.stretch(ERROR_RATE_SPIKE, "notify-api", notify, notify.plus(Duration.ofMinutes(5)), Duration.ofSeconds(30),
+        t -> WARNING, t -> Map.of("errorRatio", s.noisy(0.1, 0.2)), notify);
+    s.cleared(ERROR_RATE_SPIKE, "notify-api", notify.plus(Duration.ofMinutes(5)));
+    // billing-api opens after feed-api's episode has ended; mail-api opens in billing-api's hold-off, nine minutes later
+    Instant billing = t0.plus(Duration.ofMinutes(45));
+    s.stretch(ERROR_RATE_SPIKE, "billing-api", billing, billing.plus(Duration.ofMinutes(4)), Duration.ofSeconds(30),
+        t -> WARNING, t -> Map.of("errorRatio", s.noisy(0.1, 0.2)), billing);
+    s.cleared(ERROR_RATE_SPIKE, "billing-api", billing.plus(Duration.ofMinutes(4)));
+    Instant mail = billing.plus(Duration.ofMinutes(9));
+    s.stretch(ERROR_RATE_SPIKE, "mail-api", mail, mail.plus(Duration.ofMinutes(4)), Duration.ofSeconds(30),
+        t -> CRITICAL, t -> Map.of("errorRatio", s.noisy(0.4, 0.2)), mail);
+    s.play();
+
+    List<IncidentCandidate> out = harness.drain();
+    assertThat(out).extracting(IncidentCandidate::getType).doesNotContain(INCIDENT);
+    assertThat(out).allSatisfy(c -> assertThat(c.getRelated()).isEmpty());
+    assertThat(out).extracting(IncidentCandidate::getSubject).contains("feed-api", "notify-api", "billing-api", "mail-api");
   }
 
   static IncidentCandidate first(List<IncidentCandidate> out, CandidateType type) {

@@ -19,13 +19,15 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.stream.Stream;
 import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.state.BuiltInDslStoreSuppliers;
 
 /**
  * A soak, not a unit test: the whole topology, with the runtime's bounded RocksDB settings, over a
  * stream in which every record names a new resource or a new instance, so that every key-indexed
  * structure of every stage grows with the key count. Runs in {@link OfflinePipeline} (the test
  * driver fed directly, as a backtest is: the driver's own per-record commit flushes every RocksDB
- * store after every record and runs at a few hundred records a second). Prints the heap in use
+ * store after every record and runs at a few hundred records a second), with RocksDB stores (the
+ * offline pipeline's default is in memory). Prints the heap in use
  * after a full GC every 100,000 keys, the wall time and the state directory's size; the figure that
  * matters is that the heap levels off and the run ends instead of failing with
  * {@code OutOfMemoryError}.
@@ -58,7 +60,9 @@ public final class MemorySoak {
         "bootstrap.servers", "soak:9092", "application.id", "foreshock-soak", "state.dir", stateDir.toString(),
         "rocksdb.memory.mb", "64")), Map.of());
     Properties props = StreamsApp.properties(runtime);
+    // RocksDB stores as in a live run (the offline pipeline keeps them in memory), bounded as there
     Map<String, Object> rocksDb = Map.of(
+        StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.RocksDBDslStoreSuppliers.class,
         StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG, props.get(StreamsConfig.ROCKSDB_CONFIG_SETTER_CLASS_CONFIG),
         BoundedMemoryRocksDbConfig.MEMORY_BYTES_CONFIG, props.get(BoundedMemoryRocksDbConfig.MEMORY_BYTES_CONFIG));
     long end = base.toEpochMilli() + distinct * 100L;

@@ -1,5 +1,6 @@
 package dev.foreshock.detect.connections;
 
+import dev.foreshock.StateStores;
 import dev.foreshock.StoreNames;
 import dev.foreshock.detect.CandidateSignal;
 import dev.foreshock.detect.Signals;
@@ -60,17 +61,18 @@ public final class ConnectionDetectors {
 
   private final ConnectionSettings settings;
   private final PipelineMetrics metrics;
+  private final StateStores stores;
 
-  public ConnectionDetectors(ConnectionSettings settings, PipelineMetrics metrics) {
+  public ConnectionDetectors(ConnectionSettings settings, PipelineMetrics metrics, StateStores stores) {
     this.settings = settings;
     this.metrics = metrics;
+    this.stores = stores;
   }
 
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
     builder.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(StoreNames.CONNECTION_WINDOWS, settings.storeRetention(), settings.window(),
-            false),
+        stores.window(StoreNames.CONNECTION_WINDOWS, settings.storeRetention(), settings.window()),
         Serdes.String(), new JsonSerde<>(ConnectionWindowFigures.class)));
     builder.addStateStore(Stores.keyValueStoreBuilder(
         Stores.inMemoryKeyValueStore(StoreNames.CONNECTION_PATTERNS),

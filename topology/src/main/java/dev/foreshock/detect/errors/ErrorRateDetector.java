@@ -1,5 +1,6 @@
 package dev.foreshock.detect.errors;
 
+import dev.foreshock.StateStores;
 import dev.foreshock.StoreNames;
 import dev.foreshock.detect.CandidateSignal;
 import dev.foreshock.detect.Signals;
@@ -46,20 +47,22 @@ public final class ErrorRateDetector {
 
   private final ErrorRateSettings settings;
   private final PipelineMetrics metrics;
+  private final StateStores stores;
 
-  public ErrorRateDetector(ErrorRateSettings settings, PipelineMetrics metrics) {
+  public ErrorRateDetector(ErrorRateSettings settings, PipelineMetrics metrics, StateStores stores) {
     this.settings = settings;
     this.metrics = metrics;
+    this.stores = stores;
   }
 
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
     builder.addStateStore(Stores.windowStoreBuilder(
-            Stores.persistentWindowStore(WINDOWS_STORE, settings.retention(), settings.window(), false),
+            stores.window(WINDOWS_STORE, settings.retention(), settings.window()),
             Serdes.String(), new JsonSerde<>(ErrorWindow.class))
         .withCachingEnabled());
     builder.addStateStore(Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(BASELINES_STORE), Serdes.String(), new JsonSerde<>(ErrorBaseline.class))
+            stores.keyValue(BASELINES_STORE), Serdes.String(), new JsonSerde<>(ErrorBaseline.class))
         .withCachingEnabled());
     KStream<String, CandidateSignal> spikes = telemetry.requests()
         .process(() -> new ErrorRateProcessor(settings, metrics), Named.as("error-rate-spikes"),

@@ -6,12 +6,9 @@ import dev.foreshock.metrics.PipelineMetrics;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import org.apache.kafka.streams.KeyValue;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
 import org.apache.kafka.streams.processor.api.ProcessorContext;
@@ -25,15 +22,26 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sums request stats per service into tumbling windows, and when stream time has passed a
- * window's end plus the grace, judges it against the service's baseline (key-value store) and
- * forwards a {@link CandidateSignal} when the spike state changes.
+ * window's end plus the grace, judges it against the service's baseline and forwards a
+ * {@link CandidateSignal} when the spike state changes.
  *
- * <p>Open windows are summed in memory (a hash lookup and two additions per record) and written
- * to the window store on every check (a sixth of a window of stream time) and when judged, so
- * that the query API sees them and a restart resumes from them; after a crash, at most the sums
- * of one check interval that had already been committed are missing from an open window.
+ * <p>Each service's {@link SpikeTracker} and open windows live in memory (a hash lookup and two
+ * additions per record; a judgement per closed window without any store read). They are written
+ * to the stores so that the query API sees them and a restart resumes from them:
+ * <ul>
+ *   <li>open windows when changed, at most every half window of stream time, and when judged:
+ *       the query API's open window trails by at most that, and after a crash at most the sums
+ *       of half a window that had already been committed are missing from an open window;
+ *   <li>the baseline ({@code error-baselines}) when a service is first seen, with every signal, and
+ *       otherwise every {@value #SAVE_EVERY_WINDOWS} judged windows: the query API's baseline is
+ *       at most that many windows old, and a crash loses at most that many windows of baseline
+ *       history (never a spike's state, which changes only with a signal).
+ * </ul>
  */
 final class ErrorRateProcessor implements Processor<String, RequestStats, String, CandidateSignal> {
+
+  /** A service's baseline is written back after this many judged windows without a signal. */
+  static final int SAVE_EVERY_WINDOWS = 10;
 
   private static final Logger LOG = LoggerFactory.getLogger(ErrorRateProcessor.class);
 
@@ -42,10 +50,8 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
   private final PipelineMetrics metrics;
   private final long size;
   private final long grace;
-  /** service -> its open (not yet judged) windows */
-  private final Map<String, List<OpenWindow>> open = new HashMap<>();
-  /** services that have an entry in the baseline store */
-  private final Set<String> known = new HashSet<>();
+  /** every known service: its tracker and open windows */
+  private final Map<String, ServiceState> services = new HashMap<>();
   private ProcessorContext<String, CandidateSignal> context;
   private WindowStore<String, ErrorWindow> windows;
   private KeyValueStore<String, ErrorBaseline> baselines;
@@ -56,11 +62,25 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
     long requests;
     long errors;
     boolean dirty;
+    long writtenAt = Long.MIN_VALUE;
 
     OpenWindow(long start, long requests, long errors) {
       this.start = start;
       this.requests = requests;
       this.errors = errors;
+    }
+  }
+
+  /** One service: its baseline and spike, and its windows not yet judged. */
+  private static final class ServiceState {
+    final SpikeTracker tracker;
+    final List<OpenWindow> open = new ArrayList<>(2);
+    /** windows judged since the baseline was last written; -1: never written */
+    int unsaved;
+
+    ServiceState(SpikeTracker tracker, int unsaved) {
+      this.tracker = tracker;
+      this.unsaved = unsaved;
     }
   }
 
@@ -77,19 +97,19 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
     this.context = context;
     this.windows = context.getStateStore(ErrorRateDetector.WINDOWS_STORE);
     this.baselines = context.getStateStore(ErrorRateDetector.BASELINES_STORE);
-    // After a restart: resume the windows that were open, from their last written sums.
-    List<KeyValue<String, Long>> services = new ArrayList<>();
+    // After a restart: the baselines, and the windows that were open, from their last written sums.
+    List<ErrorBaseline> stored = new ArrayList<>();
     try (KeyValueIterator<String, ErrorBaseline> all = baselines.all()) {
-      all.forEachRemaining(kv -> services.add(KeyValue.pair(kv.key, kv.value.closedUpTo())));
+      all.forEachRemaining(kv -> stored.add(kv.value));
     }
-    for (KeyValue<String, Long> service : services) {
-      known.add(service.key);
-      long from = Math.max(service.value, 0L);
-      try (WindowStoreIterator<ErrorWindow> it = windows.fetch(service.key, from, Long.MAX_VALUE - size)) {
+    for (ErrorBaseline b : stored) {
+      ServiceState state = new ServiceState(SpikeTracker.restore(b, settings, rule), 0);
+      services.put(b.service(), state);
+      long from = Math.max(b.closedUpTo(), 0L);
+      try (WindowStoreIterator<ErrorWindow> it = windows.fetch(b.service(), from, Long.MAX_VALUE - size)) {
         it.forEachRemaining(kv -> {
           if (!kv.value.closed()) {
-            open.computeIfAbsent(service.key, k -> new ArrayList<>(2))
-                .add(new OpenWindow(kv.key, kv.value.requests(), kv.value.errors()));
+            state.open.add(new OpenWindow(kv.key, kv.value.requests(), kv.value.errors()));
           }
         });
       }
@@ -110,21 +130,22 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
       metrics.lateRecord("errors");
       return;
     }
-    List<OpenWindow> service = open.get(stats.getService());
+    ServiceState service = services.get(stats.getService());
     if (service == null) {
-      service = new ArrayList<>(2);
-      open.put(stats.getService(), service);
+      service = new ServiceState(SpikeTracker.fresh(settings, rule), -1);
+      services.put(stats.getService(), service);
     }
+    List<OpenWindow> open = service.open;
     OpenWindow w = null;
-    for (int i = 0; i < service.size(); i++) {
-      if (service.get(i).start == start) {
-        w = service.get(i);
+    for (int i = 0; i < open.size(); i++) {
+      if (open.get(i).start == start) {
+        w = open.get(i);
         break;
       }
     }
     if (w == null) {
       w = new OpenWindow(start, 0, 0);
-      service.add(w);
+      open.add(w);
     }
     w.requests += stats.getRequests();
     w.errors += stats.getErrors();
@@ -134,42 +155,41 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
   private void closeWindows(long streamTime) {
     long bound = streamTime - grace; // windows ending at or before this are complete
     long firstOpen = Math.floorDiv(bound - size, size) * size + size;
-    Iterator<Map.Entry<String, List<OpenWindow>>> it = open.entrySet().iterator();
-    while (it.hasNext()) {
-      Map.Entry<String, List<OpenWindow>> e = it.next();
+    for (Map.Entry<String, ServiceState> e : services.entrySet()) {
+      ServiceState state = e.getValue();
+      if (state.open.isEmpty()) {
+        continue;
+      }
       String service = e.getKey();
-      List<OpenWindow> ws = e.getValue();
-      if (known.add(service)) {
-        baselines.put(service, SpikeTracker.fresh(settings, rule).snapshot(service));
+      if (state.unsaved < 0) {
+        // first seen: known to a restart from now on, so its open windows are resumed
+        baselines.put(service, state.tracker.snapshot(service));
+        state.unsaved = 0;
       }
       List<OpenWindow> due = null;
-      for (OpenWindow w : ws) {
+      for (OpenWindow w : state.open) {
         if (w.start < firstOpen) {
           if (due == null) {
             due = new ArrayList<>(2);
           }
           due.add(w);
-        } else if (w.dirty) {
+        } else if (w.dirty && (w.writtenAt == Long.MIN_VALUE || streamTime - w.writtenAt >= size / 2)) {
           w.dirty = false;
+          w.writtenAt = streamTime;
           windows.put(service, ErrorWindow.open(w.start, w.start + size, w.requests, w.errors), w.start);
         }
       }
       if (due != null) {
-        ws.removeAll(due);
+        state.open.removeAll(due);
         due.sort((a, b) -> Long.compare(a.start, b.start));
-        judge(service, due, firstOpen, streamTime);
-      }
-      if (ws.isEmpty()) {
-        it.remove();
+        judge(service, state, due, firstOpen, streamTime);
       }
     }
   }
 
-  private void judge(String service, List<OpenWindow> due, long firstOpen, long streamTime) {
-    ErrorBaseline stored = baselines.get(service);
-    SpikeTracker tracker = stored == null
-        ? SpikeTracker.fresh(settings, rule)
-        : SpikeTracker.restore(stored, settings, rule);
+  private void judge(String service, ServiceState state, List<OpenWindow> due, long firstOpen, long streamTime) {
+    SpikeTracker tracker = state.tracker;
+    boolean signalled = false;
     for (OpenWindow o : due) {
       if (o.start < tracker.closedUpTo()) {
         continue; // judged before a restart
@@ -177,35 +197,40 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
       ErrorWindow w = ErrorWindow.open(o.start, o.start + size, o.requests, o.errors);
       windows.put(service, w.judged(tracker.baseline()), o.start);
       CandidateSignal signal = tracker.judge(service, w, streamTime);
+      state.unsaved++;
       if (signal != null) {
+        signalled = true;
         context.forward(new Record<>(service, signal, streamTime));
       }
     }
     tracker.closedUpTo(firstOpen);
-    baselines.put(service, tracker.snapshot(service));
+    if (signalled || state.unsaved >= SAVE_EVERY_WINDOWS) {
+      baselines.put(service, tracker.snapshot(service));
+      state.unsaved = 0;
+    }
   }
 
   /** Bounded state: a service with no request stats for {@code idleExpiry} is forgotten. */
   private void forgetIdle(long streamTime) {
     long cutoff = streamTime - settings.idleExpiry().toMillis();
-    List<ErrorBaseline> idle = new ArrayList<>();
-    try (KeyValueIterator<String, ErrorBaseline> all = baselines.all()) {
-      while (all.hasNext()) {
-        KeyValue<String, ErrorBaseline> kv = all.next();
-        if (Math.max(kv.value.lastDataTs(), kv.value.closedUpTo()) < cutoff && !open.containsKey(kv.key)) {
-          idle.add(kv.value);
-        }
+    Iterator<Map.Entry<String, ServiceState>> it = services.entrySet().iterator();
+    while (it.hasNext()) {
+      Map.Entry<String, ServiceState> e = it.next();
+      String service = e.getKey();
+      ServiceState state = e.getValue();
+      SpikeTracker tracker = state.tracker;
+      if (!state.open.isEmpty() || Math.max(tracker.lastDataTs(), tracker.closedUpTo()) >= cutoff) {
+        continue;
       }
-    }
-    for (ErrorBaseline stored : idle) {
-      if (stored.severity() != null) {
-        LOG.info("{}: no request stats for {}, forgetting it and ending its error-rate spike", stored.service(),
+      if (tracker.inSpike()) {
+        LOG.info("{}: no request stats for {}, forgetting it and ending its error-rate spike", service,
             settings.idleExpiry());
-        context.forward(new Record<>(stored.service(),
-            SpikeTracker.restore(stored, settings, rule).abandon(stored.service(), streamTime), streamTime));
+        context.forward(new Record<>(service, tracker.abandon(service, streamTime), streamTime));
       }
-      baselines.delete(stored.service());
-      known.remove(stored.service());
+      if (state.unsaved >= 0) {
+        baselines.delete(service);
+      }
+      it.remove();
     }
   }
 

@@ -21,6 +21,8 @@ final class SpikeTracker {
   private final ErrorRateSettings settings;
   private final SpikeRule rule;
   private final double[] ring;
+  /** The same values as {@code ring}'s first {@code count}, kept sorted: the median is a lookup. */
+  private final double[] sorted;
   private int count;
   private int next;
   private Double baseline;
@@ -36,6 +38,7 @@ final class SpikeTracker {
     this.settings = settings;
     this.rule = rule;
     this.ring = new double[settings.baselineWindows()];
+    this.sorted = new double[settings.baselineWindows()];
     this.closedUpTo = Long.MIN_VALUE;
     this.lastDataTs = Long.MIN_VALUE;
   }
@@ -52,7 +55,7 @@ final class SpikeTracker {
     for (int i = Math.max(0, h.length - t.ring.length); i < h.length; i++) {
       t.add(h[i]);
     }
-    t.baseline = t.count >= settings.minBaselineWindows() ? median(t.ring, t.count) : null;
+    t.baseline = t.count >= settings.minBaselineWindows() ? t.sortedMedian() : null;
     t.closedUpTo = stored.closedUpTo();
     t.lastDataTs = stored.lastDataTs();
     t.severity = stored.severity();
@@ -195,22 +198,29 @@ final class SpikeTracker {
 
   private void learn(double ratio) {
     add(ratio);
-    baseline = count >= settings.minBaselineWindows() ? median(ring, count) : null;
+    baseline = count >= settings.minBaselineWindows() ? sortedMedian() : null;
   }
 
+  /** Adds a ratio to the ring and to the sorted copy: O(baselineWindows) moves, no sort. */
   private void add(double ratio) {
+    int n = count;
+    if (n == ring.length) {
+      int at = Arrays.binarySearch(sorted, 0, n, ring[next]);
+      System.arraycopy(sorted, at + 1, sorted, at, n - at - 1);
+      n--;
+    }
+    int at = Arrays.binarySearch(sorted, 0, n, ratio);
+    if (at < 0) {
+      at = -at - 1;
+    }
+    System.arraycopy(sorted, at, sorted, at + 1, n - at);
+    sorted[at] = ratio;
     ring[next] = ratio;
     next = (next + 1) % ring.length;
     count = Math.min(count + 1, ring.length);
   }
 
-  /** Median of the first {@code n} values of {@code values} (order does not matter). */
-  static double median(double[] values, int n) {
-    if (n <= 0) {
-      throw new IllegalArgumentException("median of no values");
-    }
-    double[] sorted = Arrays.copyOf(values, n);
-    Arrays.sort(sorted);
-    return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+  private double sortedMedian() {
+    return count % 2 == 1 ? sorted[count / 2] : (sorted[count / 2 - 1] + sorted[count / 2]) / 2;
   }
 }

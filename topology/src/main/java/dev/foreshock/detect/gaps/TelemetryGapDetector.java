@@ -1,5 +1,6 @@
 package dev.foreshock.detect.gaps;
 
+import dev.foreshock.StateStores;
 import dev.foreshock.StoreNames;
 import dev.foreshock.detect.CandidateSignal;
 import dev.foreshock.detect.Signals;
@@ -50,16 +51,18 @@ public final class TelemetryGapDetector {
 
   private final GapSettings settings;
   private final PipelineMetrics metrics;
+  private final StateStores stores;
 
-  public TelemetryGapDetector(GapSettings settings, PipelineMetrics metrics) {
+  public TelemetryGapDetector(GapSettings settings, PipelineMetrics metrics, StateStores stores) {
     this.settings = settings;
     this.metrics = metrics;
+    this.stores = stores;
   }
 
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
     builder.addStateStore(Stores.keyValueStoreBuilder(
-            Stores.persistentKeyValueStore(StoreNames.GAP_SOURCES), Serdes.String(),
+            stores.keyValue(StoreNames.GAP_SOURCES), Serdes.String(),
             new JsonSerde<>(SourceCadence.class))
         .withCachingEnabled());
     // One processor sees all watched telemetry, so that any of it moves the stream time it checks by.

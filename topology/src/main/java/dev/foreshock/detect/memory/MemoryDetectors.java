@@ -1,8 +1,8 @@
 package dev.foreshock.detect.memory;
 
-import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
+import dev.foreshock.StateStores;
 import dev.foreshock.StoreNames;
 import dev.foreshock.avro.MemorySample;
 import dev.foreshock.detect.BoundedCache;
@@ -70,29 +70,30 @@ import org.apache.kafka.streams.state.WindowStore;
 public final class MemoryDetectors {
 
   private static final JsonSerde<MemorySeries> CODEC = new JsonSerde<>(MemorySeries.class);
-  private static final JsonFactory JSON = new JsonFactory();
 
   /** The working state is written back every this many closed windows (and on every signal). */
   static final int SAVE_EVERY_WINDOWS = 5;
 
   private final MemorySettings settings;
   private final PipelineMetrics metrics;
+  private final StateStores stores;
 
-  public MemoryDetectors(MemorySettings settings, PipelineMetrics metrics) {
+  public MemoryDetectors(MemorySettings settings, PipelineMetrics metrics, StateStores stores) {
     this.settings = settings;
     this.metrics = metrics;
+    this.stores = stores;
   }
 
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
-    // the series as JSON bytes (what a JsonSerde<MemorySeries> writes), so that the hourly idle scan
-    // reads each one's lastTs without decoding its rings
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_SERIES),
+    // the series as the bytes a JsonSerde<MemorySeries> writes, so that the hourly idle scan reads
+    // each one's lastTs without decoding its rings
+    builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValue(StoreNames.MEMORY_SERIES),
         Serdes.String(), Serdes.ByteArray()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(Stores.persistentKeyValueStore(StoreNames.MEMORY_TRENDS),
+    builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValue(StoreNames.MEMORY_TRENDS),
         Serdes.String(), new JsonSerde<>(MemoryTrendView.class)));
     builder.addStateStore(Stores.windowStoreBuilder(
-        Stores.persistentWindowStore(StoreNames.MEMORY_WINDOWS, settings.windowRetention(), settings.window(), false),
+        stores.window(StoreNames.MEMORY_WINDOWS, settings.windowRetention(), settings.window()),
         Serdes.String(), new JsonSerde<>(MemoryWindow.class)));
     KStream<String, CandidateSignal> out = telemetry.memory().processValues(
         () -> new MemoryProcessor(settings, metrics), Named.as("memory-detectors"),
@@ -212,7 +213,7 @@ public final class MemoryDetectors {
 
     /** A stored series' {@code lastTs}, read without decoding the rest (it comes third). */
     private long lastTs(byte[] json) {
-      try (JsonParser p = JSON.createParser(json)) {
+      try (JsonParser p = JsonSerde.parser(json)) {
         if (p.nextToken() == JsonToken.START_OBJECT) {
           while (p.nextToken() == JsonToken.FIELD_NAME) {
             String field = p.currentName();

@@ -73,7 +73,17 @@ class ErrorRateProcessorTest {
     assertThat(judged.closed()).isTrue();
     assertThat(judged.requests()).isEqualTo(600);
     assertThat(judged.errors()).isEqualTo(6);
-    assertThat(baselines.get("search-api").closedUpTo()).isEqualTo(T0 + 30_000);
-    assertThat(baselines.get("search-api").history()).containsExactly(0.01);
+    // the baseline is written back once SAVE_EVERY_WINDOWS windows have been judged
+    long ts = T0 + 50_000;
+    for (int i = 1; i < ErrorRateProcessor.SAVE_EVERY_WINDOWS; i++) {
+      assertThat(baselines.get("search-api").closedUpTo()).as("not yet written").isLessThan(T0 + 30_000);
+      ts += 30_000;
+      pipe(second, ts, 1_000, 20);
+      check().punctuate(ts);
+    }
+    long firstOpen = Math.floorDiv(ts - 15_000 - 30_000, 30_000) * 30_000 + 30_000;
+    assertThat(baselines.get("search-api").closedUpTo()).isEqualTo(firstOpen);
+    assertThat(baselines.get("search-api").history()).hasSize(ErrorRateProcessor.SAVE_EVERY_WINDOWS)
+        .startsWith(0.01, 0.01, 0.02);
   }
 }

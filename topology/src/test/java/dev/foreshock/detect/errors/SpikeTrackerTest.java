@@ -125,9 +125,20 @@ class SpikeTrackerTest {
   }
 
   @Test
-  void shouldComputeMedian() {
-    assertThat(SpikeTracker.median(new double[] {3, 1, 2}, 3)).isEqualTo(2.0);
-    assertThat(SpikeTracker.median(new double[] {4, 1, 3, 2}, 4)).isEqualTo(2.5);
-    assertThat(SpikeTracker.median(new double[] {5, 9, 100}, 2)).isEqualTo(7.0);
+  void shouldKeepBaselineAtMedianOfLastCalmWindowsAsHistoryRolls() {
+    Random random = new Random(21);
+    List<Double> ratios = new ArrayList<>();
+    for (int i = 0; i < 75; i++) {
+      int errors = 3 + random.nextInt(9); // calm: 0.3 % to 1.1 %, often repeated
+      assertThat(window(1_000, errors)).isNull();
+      ratios.add(errors / 1_000.0);
+      if (ratios.size() >= 5) {
+        List<Double> last = new ArrayList<>(ratios.subList(Math.max(0, ratios.size() - 20), ratios.size()));
+        last.sort(null);
+        int n = last.size();
+        double median = n % 2 == 1 ? last.get(n / 2) : (last.get(n / 2 - 1) + last.get(n / 2)) / 2;
+        assertThat(tracker.baseline()).as("after window %d", i).isEqualTo(median);
+      }
+    }
   }
 }
