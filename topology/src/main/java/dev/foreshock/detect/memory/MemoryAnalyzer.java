@@ -41,6 +41,13 @@ public final class MemoryAnalyzer {
   private static final double FAST_MIN_R2 = 0.9;
   /** The daily judgement stays out of an episode that fast growth held this recently. */
   private static final long FAST_PRECEDENCE_MS = Duration.ofHours(3).toMillis();
+  /** Least days in the judging horizon before its daily rhythm is estimated and taken out. */
+  static final int SEASON_MIN_DAYS = 2;
+  /** Growth opens only when the day's trough rose by this share of a day's projected growth. */
+  private static final double DAY_RISE_SHARE = 0.25;
+  private static final int SEASON_ITERATIONS = 3;
+  /** Least day-to-day autocorrelation of the bucket means' changes for a daily rhythm to be taken out. */
+  private static final double SEASON_MIN_PERIODICITY = 0.3;
 
   private final MemorySettings settings;
   private final long windowMs;
@@ -50,6 +57,9 @@ public final class MemoryAnalyzer {
   private final double[] ys;
   private final double[] ys2;
   private final double[] scratch;
+  private final double[] zs;
+  private final int[] phase;
+  private final double[] season;
 
   public MemoryAnalyzer(MemorySettings settings) {
     this.settings = settings;
@@ -61,6 +71,9 @@ public final class MemoryAnalyzer {
     this.ys = new double[n];
     this.ys2 = new double[n];
     this.scratch = new double[n * (n - 1) / 2 + n];
+    this.zs = new double[n];
+    this.phase = new int[n];
+    this.season = new double[n];
   }
 
   /** A new, empty state for {@code resource}. */
@@ -219,6 +232,7 @@ public final class MemoryAnalyzer {
       ys2[i] = r.mean[k];
     }
     long minSpanSec = settings.growthMinSpan().toSeconds();
+    boolean seasonal = judge && deseasonalise(h, n);
     int from = 0;
     int lastCandidate = -1;
     if (judge) {
@@ -287,7 +301,8 @@ public final class MemoryAnalyzer {
     boolean rising = eligible && s.limit > 0 && slope > 0 && level.slope() > 0
         && envelope.r2() >= settings.growthMinR2()
         && recentSlope >= settings.growthHalfRatio() * slope
-        && notAStep;
+        && notAStep
+        && (!seasonal || troughRise(h, now) >= DAY_RISE_SHARE * slope * 86_400);
     // once reported, growth holds while the envelope still rises over the last two min-spans
     // (weaker than the test to open, so that a daily rhythm over the leak does not make it flap)
     boolean sustained = false;
@@ -311,6 +326,59 @@ public final class MemoryAnalyzer {
       return; // fast growth holds: its figures (hours) are the better ones, do not flip them
     }
     decideGrowth(s, severity, now, slope, envelope.r2(), ste, h, onsetTs, excursion > 0.05 * s.limit, sink);
+  }
+
+  /**
+   * Takes the daily rhythm out of the judging horizon's minima and means (in {@link #ys} and
+   * {@link #ys2}), when its buckets divide a day and it holds at least {@value #SEASON_MIN_DAYS}
+   * days: what is left is the net growth across days, which a morning ramp, a weekday load shape
+   * or a leak that grows only with the daytime traffic no longer hide or imitate.
+   */
+  private boolean deseasonalise(HorizonState h, int n) {
+    long dayMs = Duration.ofDays(1).toMillis();
+    if (dayMs % h.bucketMs != 0) {
+      return false;
+    }
+    int periods = (int) (dayMs / h.bucketMs);
+    if (periods < 4 || n < SEASON_MIN_DAYS * periods) {
+      return false;
+    }
+    Ring r = h.ring;
+    for (int i = 0; i < n; i++) {
+      phase[i] = (int) (Math.floorMod(r.start[r.slot(i)], dayMs) / h.bucketMs);
+    }
+    double acf = TrendMath.periodicity(ys2, n, periods);
+    if (acf < SEASON_MIN_PERIODICITY) {
+      return false;
+    }
+    int knots = Math.max(0, n - 6);
+    TrendMath.deseasonalise(xs, ys, n, phase, periods, knots, SEASON_ITERATIONS, season, zs, scratch);
+    System.arraycopy(zs, 0, ys, 0, n);
+    TrendMath.deseasonalise(xs, ys2, n, phase, periods, knots, SEASON_ITERATIONS, season, zs, scratch);
+    System.arraycopy(zs, 0, ys2, 0, n);
+    return true;
+  }
+
+  /**
+   * How much the day's trough rose: the lowest bucket mean of the last 24 h less the lowest of the
+   * 24 h before (raw, not de-seasonalised). A daily rhythm returns to the same trough every night,
+   * whatever its weekday shape; growth lifts it. Negative infinity without two days of buckets.
+   */
+  private static double troughRise(HorizonState h, long now) {
+    long dayMs = Duration.ofDays(1).toMillis();
+    Ring r = h.ring;
+    double last = Double.POSITIVE_INFINITY;
+    double before = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < r.size; i++) {
+      int k = r.slot(i);
+      if (r.start[k] >= now - dayMs) {
+        last = Math.min(last, r.mean[k]);
+      } else if (r.start[k] >= now - 2 * dayMs) {
+        before = Math.min(before, r.mean[k]);
+      }
+    }
+    return last == Double.POSITIVE_INFINITY || before == Double.POSITIVE_INFINITY
+        ? Double.NEGATIVE_INFINITY : last - before;
   }
 
   /**
@@ -351,13 +419,13 @@ public final class MemoryAnalyzer {
     double secondHalf = TrendMath.theilSenSlope(xs, ys, split, n, scratch);
     boolean clean = Math.min(firstHalf, secondHalf) >= settings.growthHalfRatio() * slope
         && TrendMath.sse(xs, ys, 0, n, line.slope(), line.intercept()) < TrendMath.bestStepSse(ys, 0, n);
-    double dayBeforeMax = Double.NEGATIVE_INFINITY;
+    double priorMax = Double.NEGATIVE_INFINITY;
     Ring day = longest.ring;
     for (int i = 0; i < day.size; i++) {
       int k = day.slot(i);
       long end = day.start[k] + longest.bucketMs;
-      if (end <= now - shortest.horizonMs && day.start[k] >= now - dayMs - shortest.horizonMs) {
-        dayBeforeMax = Math.max(dayBeforeMax, day.max[k]);
+      if (end <= now - shortest.horizonMs) {
+        priorMax = Math.max(priorMax, day.max[k]);
       }
     }
     double peakNow = Double.NEGATIVE_INFINITY;
@@ -368,8 +436,8 @@ public final class MemoryAnalyzer {
     }
     peakNow = Math.max(peakNow, atNow);
     double ste = TrendMath.secondsToExhaustion(peakNow, s.limit, slope);
-    boolean breakout = dayBeforeMax != Double.NEGATIVE_INFINITY
-        && r.max[r.slot(r.size - 1)] >= dayBeforeMax + settings.rapidBreakout() * s.limit;
+    boolean breakout = priorMax != Double.NEGATIVE_INFINITY
+        && r.max[r.slot(r.size - 1)] >= priorMax + settings.rapidBreakout() * s.limit;
     if (clean && breakout && ste <= settings.growthFastWithin().toSeconds()) {
       s.fastGrowthTs = now;
       Severity severity = ste <= settings.growthLeeway().toSeconds() ? Severity.CRITICAL : Severity.WARNING;
