@@ -10,6 +10,7 @@ import dev.foreshock.detect.memory.MemorySeries.Ring;
 import dev.foreshock.detect.memory.MemorySeries.SampleRing;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,8 @@ public final class MemoryAnalyzer {
   private static final double FAST_MIN_R2 = 0.9;
   /** The daily judgement stays out of an episode that fast growth held this recently. */
   private static final long FAST_PRECEDENCE_MS = Duration.ofHours(3).toMillis();
+  /** Days of peaks whose median excursion above the envelope gives the projected peak level. */
+  static final int PEAK_DAYS = 3;
   /** Least days in the judging horizon before its daily rhythm is estimated and taken out. */
   static final int SEASON_MIN_DAYS = 2;
   /** Growth opens only when the day's trough rose by this share of a day's projected growth. */
@@ -232,7 +235,8 @@ public final class MemoryAnalyzer {
       ys2[i] = r.mean[k];
     }
     long minSpanSec = settings.growthMinSpan().toSeconds();
-    boolean seasonal = judge && deseasonalise(h, n);
+    int periods = judge ? dailyPhases(h, n) : 0;
+    boolean seasonal = periods > 0 && deseasonalise(n, periods);
     int from = 0;
     int lastCandidate = -1;
     if (judge) {
@@ -244,6 +248,15 @@ public final class MemoryAnalyzer {
       if (lastCandidate >= 0 && n >= 6) {
         from = TrendMath.hingeChangePoint(xs, ys, 0, n, Math.min(lastCandidate, n - 6));
       }
+      // an open episode keeps its onset: the fit spans all of it that the ring holds, so that a
+      // weekend's slower growth neither moves the onset nor leaves the slope to the weekdays
+      if (s.growthSeverity != null && s.growthOnsetTs != 0) {
+        int episodeFrom = 0;
+        while (episodeFrom < n - 6 && r.start[r.slot(episodeFrom)] + h.bucketMs <= s.growthOnsetTs) {
+          episodeFrom++;
+        }
+        from = Math.min(from, episodeFrom);
+      }
     }
     // informational horizons fit the whole ring; their change point only dates the onset
     int onsetIndex = judge ? from : (n >= 6 ? TrendMath.hingeChangePoint(xs, ys, 0, n, n - 3) : 0);
@@ -252,28 +265,22 @@ public final class MemoryAnalyzer {
     TrendMath.Fit envelope = TrendMath.ols(xs, ys, from, n);
     TrendMath.Fit level = TrendMath.ols(xs, ys2, from, n);
 
-    // the peaks ride above the envelope by the sawtooth and the daily rhythm: take the second
-    // largest excursion of the last min-span above the envelope line (one outlier does not count),
-    // so that the projection is that of the peaks
-    double top = 0;
-    double excursion = 0;
-    for (int i = 0; i < n; i++) {
-      if (xs[i] >= -minSpanSec) {
-        double e = r.max[r.slot(i)] - (atNow + slope * xs[i]);
-        if (e > top) {
-          excursion = top;
-          top = e;
-        } else if (e > excursion) {
-          excursion = e;
-        }
-      }
-    }
-    double peakNow = atNow + excursion;
+    // the projection: with the daily rhythm taken out, from the level (bucket means, least
+    // squares: robust to outliers, and the average of a growth that is faster on weekdays than at
+    // weekends, where a median of pair slopes would take the weekday rate)
+    boolean byLevel = seasonal && level.slope() > 0;
+    double projSlope = byLevel ? level.slope() : slope;
+    double projNow = byLevel ? level.intercept() : atNow;
+    double excursion = peakExcursion(r, from, n, projNow, projSlope, minSpanSec, periods);
+    double peakNow = projNow + excursion;
     Double ste = null;
     if (s.limit > 0 && slope > 0) {
-      ste = TrendMath.secondsToExhaustion(peakNow, s.limit, slope);
+      ste = TrendMath.secondsToExhaustion(peakNow, s.limit, projSlope);
     }
     long onsetTs = n == 0 ? now : r.start[r.slot(onsetIndex)];
+    if (judge && s.growthSeverity != null && s.growthOnsetTs != 0) {
+      onsetTs = Math.min(onsetTs, s.growthOnsetTs);
+    }
     h.trend = new HorizonTrend(h.horizonMs / 1000, n - from, slope, level.slope(), envelope.r2(), ste, onsetTs,
         now, judge);
     if (!judge) {
@@ -329,23 +336,71 @@ public final class MemoryAnalyzer {
   }
 
   /**
+   * How far the peaks ride above the envelope line (by the sawtooth and the daily rhythm), so that
+   * the projection is that of the peaks. With {@value #PEAK_DAYS} days of buckets in daily phases
+   * since the onset: for each phase (time of day) the median over those days of the bucket maxima's
+   * excursions above the line, and the largest of these; an outlier, which lifts one bucket's
+   * maximum on most days, thus never brings the projected exhaustion forward. Otherwise the second
+   * largest excursion of the last min-span (one outlier does not count).
+   */
+  private double peakExcursion(Ring r, int from, int n, double atNow, double slope, long minSpanSec, int periods) {
+    double daysSec = PEAK_DAYS * 86_400.0;
+    if (periods > 0 && n > from && xs[from] <= -daysSec) {
+      double best = 0;
+      for (int p = 0; p < periods; p++) {
+        int m = 0;
+        for (int i = from; i < n; i++) {
+          if (phase[i] == p && xs[i] >= -daysSec) {
+            zs[m++] = r.max[r.slot(i)] - (atNow + slope * xs[i]);
+          }
+        }
+        if (m > 0) {
+          best = Math.max(best, TrendMath.median(zs, m));
+        }
+      }
+      return best;
+    }
+    double top = 0;
+    double second = 0;
+    for (int i = from; i < n; i++) {
+      if (xs[i] >= -minSpanSec) {
+        double e = r.max[r.slot(i)] - (atNow + slope * xs[i]);
+        if (e > top) {
+          second = top;
+          top = e;
+        } else if (e > second) {
+          second = e;
+        }
+      }
+    }
+    return second;
+  }
+
+  /**
+   * Fills {@link #phase} with each bucket's slot of the day (UTC) and returns the slots per day, or
+   * 0 when the buckets do not divide a day into at least four.
+   */
+  private int dailyPhases(HorizonState h, int n) {
+    long dayMs = Duration.ofDays(1).toMillis();
+    if (dayMs % h.bucketMs != 0 || dayMs / h.bucketMs < 4) {
+      return 0;
+    }
+    Ring r = h.ring;
+    for (int i = 0; i < n; i++) {
+      phase[i] = (int) (Math.floorMod(r.start[r.slot(i)], dayMs) / h.bucketMs);
+    }
+    return (int) (dayMs / h.bucketMs);
+  }
+
+  /**
    * Takes the daily rhythm out of the judging horizon's minima and means (in {@link #ys} and
    * {@link #ys2}), when its buckets divide a day and it holds at least {@value #SEASON_MIN_DAYS}
    * days: what is left is the net growth across days, which a morning ramp, a weekday load shape
    * or a leak that grows only with the daytime traffic no longer hide or imitate.
    */
-  private boolean deseasonalise(HorizonState h, int n) {
-    long dayMs = Duration.ofDays(1).toMillis();
-    if (dayMs % h.bucketMs != 0) {
+  private boolean deseasonalise(int n, int periods) {
+    if (n < SEASON_MIN_DAYS * periods) {
       return false;
-    }
-    int periods = (int) (dayMs / h.bucketMs);
-    if (periods < 4 || n < SEASON_MIN_DAYS * periods) {
-      return false;
-    }
-    Ring r = h.ring;
-    for (int i = 0; i < n; i++) {
-      phase[i] = (int) (Math.floorMod(r.start[r.slot(i)], dayMs) / h.bucketMs);
     }
     double acf = TrendMath.periodicity(ys2, n, periods);
     if (acf < SEASON_MIN_PERIODICITY) {
@@ -466,6 +521,7 @@ public final class MemoryAnalyzer {
         } else if (now - s.growthFailSince >= settings.growthClearAfter().toMillis()) {
           s.growthSeverity = null;
           s.growthFailSince = 0;
+          s.growthOnsetTs = 0;
           sink.signal(CandidateSignal.cleared(CandidateType.MEMORY_GROWTH, s.resource, now));
         }
       }
@@ -488,6 +544,9 @@ public final class MemoryAnalyzer {
             >= settings.growthMaterialChange() * Math.max(MIN_MATERIAL_MS, s.growthEmittedExhaustionTs - now);
     if (!material) {
       return;
+    }
+    if (s.growthSeverity == null) {
+      s.growthOnsetTs = onsetTs;
     }
     s.growthSeverity = severity.name();
     s.growthEmittedExhaustionTs = exhaustionTs;

@@ -185,6 +185,8 @@ public final class MemorySeries {
   /** Event time of the last fast-growth evaluation that held, or 0. */
   public long fastGrowthTs;
   public long growthEmittedExhaustionTs;
+  /** Estimated onset of the open growth episode (kept while it lasts), or 0. */
+  public long growthOnsetTs;
   /** Event time of the last growth signal sent (active signals are re-sent so the episode stays fresh). */
   public long growthEmittedTs;
 
