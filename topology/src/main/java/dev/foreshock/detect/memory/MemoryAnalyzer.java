@@ -42,6 +42,12 @@ public final class MemoryAnalyzer {
   private static final double FAST_MIN_R2 = 0.9;
   /** The daily judgement stays out of an episode that fast growth held this recently. */
   private static final long FAST_PRECEDENCE_MS = Duration.ofHours(3).toMillis();
+  /** Fast growth must have held this long before it opens an episode (a step's ramp levels off sooner). */
+  private static final long FAST_MIN_HOLD_MS = Duration.ofMinutes(30).toMillis();
+  /** The quantile of the detrended bucket maxima of the last hour that fast growth projects from. */
+  private static final double FAST_PEAK_QUANTILE = 0.9;
+  /** A break in fast growth longer than this starts its hold afresh (shorter ones are noise). */
+  private static final long FAST_HOLD_GAP_MS = Duration.ofMinutes(10).toMillis();
   /** Days of peaks whose median excursion above the envelope gives the projected peak level. */
   static final int PEAK_DAYS = 3;
   /** Least days in the judging horizon before its daily rhythm is estimated and taken out. */
@@ -472,7 +478,10 @@ public final class MemoryAnalyzer {
     int split = n / 2;
     double firstHalf = TrendMath.theilSenSlope(xs, ys, 0, split + 1, scratch);
     double secondHalf = TrendMath.theilSenSlope(xs, ys, split, n, scratch);
+    // still climbing in its last quarter: a step's ramp (a reindex, a cache warm-up) levels off
+    double lastQuarter = TrendMath.theilSenSlope(xs, ys, n - Math.max(3, n / 4), n, scratch);
     boolean clean = Math.min(firstHalf, secondHalf) >= settings.growthHalfRatio() * slope
+        && lastQuarter >= settings.growthHalfRatio() * slope
         && TrendMath.sse(xs, ys, 0, n, line.slope(), line.intercept()) < TrendMath.bestStepSse(ys, 0, n);
     double priorMax = Double.NEGATIVE_INFINITY;
     Ring day = longest.ring;
@@ -483,17 +492,28 @@ public final class MemoryAnalyzer {
         priorMax = Math.max(priorMax, day.max[k]);
       }
     }
-    double peakNow = Double.NEGATIVE_INFINITY;
     double atNow = TrendMath.medianIntercept(xs, ys, 0, n, slope, scratch);
+    // the peaks: the upper decile of the detrended bucket maxima (the top of the sawtooth; the
+    // very highest are the noise's tail and outliers, and would bring the projection forward)
     for (int i = 0; i < r.size; i++) {
       int k = r.slot(i);
-      peakNow = Math.max(peakNow, r.max[k] - slope * (r.start[k] + shortest.bucketMs / 2.0 - now) / 1000.0);
+      zs[i] = r.max[k] - slope * (r.start[k] + shortest.bucketMs / 2.0 - now) / 1000.0;
     }
-    peakNow = Math.max(peakNow, atNow);
+    double peakNow = Math.max(TrendMath.quantile(zs, r.size, FAST_PEAK_QUANTILE), atNow);
     double ste = TrendMath.secondsToExhaustion(peakNow, s.limit, slope);
     boolean breakout = priorMax != Double.NEGATIVE_INFINITY
         && r.max[r.slot(r.size - 1)] >= priorMax + settings.rapidBreakout() * s.limit;
-    if (clean && breakout && ste <= settings.growthFastWithin().toSeconds()) {
+    boolean climbing = clean && ste <= settings.growthFastWithin().toSeconds();
+    if (climbing) {
+      if (s.fastHoldSince == 0 || now - s.fastLastPassTs > FAST_HOLD_GAP_MS) {
+        s.fastHoldSince = now;
+      }
+      s.fastLastPassTs = now;
+    }
+    if (climbing && breakout) {
+      if (s.growthSeverity == null && now - s.fastHoldSince < FAST_MIN_HOLD_MS) {
+        return; // a ramp of up to this long that then levels off is a step, not growth
+      }
       s.fastGrowthTs = now;
       Severity severity = ste <= settings.growthLeeway().toSeconds() ? Severity.CRITICAL : Severity.WARNING;
       decideGrowth(s, severity, now, slope, line.r2(), ste, shortest, r.start[r.slot(0)],

@@ -318,6 +318,18 @@ public final class TrendMath {
     return (limit - level) / slopePerSecond;
   }
 
+  /**
+   * The {@code q}-quantile (0 &le; q &le; 1, the nearest rank below) of {@code values[0..n)},
+   * reordering them (quickselect, expected O(n)).
+   */
+  public static double quantile(double[] values, int n, double q) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("quantile of no values");
+    }
+    int k = (int) Math.floor(Math.max(0, Math.min(1, q)) * (n - 1));
+    return select(values, 0, n - 1, k);
+  }
+
   /** The median of {@code values[0..n)}, reordering them (quickselect, expected O(n)). */
   public static double median(double[] values, int n) {
     if (n <= 0) {
