@@ -10,6 +10,7 @@ import dev.foreshock.detect.memory.MemorySeries.Ring;
 import dev.foreshock.detect.memory.MemorySeries.SampleRing;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -41,6 +42,21 @@ public final class MemoryAnalyzer {
   private static final double FAST_MIN_R2 = 0.9;
   /** The daily judgement stays out of an episode that fast growth held this recently. */
   private static final long FAST_PRECEDENCE_MS = Duration.ofHours(3).toMillis();
+  /** Fast growth must have held this long before it opens an episode (a step's ramp levels off sooner). */
+  private static final long FAST_MIN_HOLD_MS = Duration.ofMinutes(30).toMillis();
+  /** The quantile of the detrended bucket maxima of the last hour that fast growth projects from. */
+  private static final double FAST_PEAK_QUANTILE = 0.9;
+  /** A break in fast growth longer than this starts its hold afresh (shorter ones are noise). */
+  private static final long FAST_HOLD_GAP_MS = Duration.ofMinutes(10).toMillis();
+  /** Days of peaks whose median excursion above the envelope gives the projected peak level. */
+  static final int PEAK_DAYS = 3;
+  /** Least days in the judging horizon before its daily rhythm is estimated and taken out. */
+  static final int SEASON_MIN_DAYS = 2;
+  /** Growth opens only when the day's trough rose by this share of a day's projected growth. */
+  private static final double DAY_RISE_SHARE = 0.25;
+  private static final int SEASON_ITERATIONS = 3;
+  /** Least day-to-day autocorrelation of the bucket means' changes for a daily rhythm to be taken out. */
+  private static final double SEASON_MIN_PERIODICITY = 0.3;
 
   private final MemorySettings settings;
   private final long windowMs;
@@ -50,6 +66,9 @@ public final class MemoryAnalyzer {
   private final double[] ys;
   private final double[] ys2;
   private final double[] scratch;
+  private final double[] zs;
+  private final int[] phase;
+  private final double[] season;
 
   public MemoryAnalyzer(MemorySettings settings) {
     this.settings = settings;
@@ -61,6 +80,9 @@ public final class MemoryAnalyzer {
     this.ys = new double[n];
     this.ys2 = new double[n];
     this.scratch = new double[n * (n - 1) / 2 + n];
+    this.zs = new double[n];
+    this.phase = new int[n];
+    this.season = new double[n];
   }
 
   /** A new, empty state for {@code resource}. */
@@ -219,6 +241,8 @@ public final class MemoryAnalyzer {
       ys2[i] = r.mean[k];
     }
     long minSpanSec = settings.growthMinSpan().toSeconds();
+    int periods = judge ? dailyPhases(h, n) : 0;
+    boolean seasonal = periods > 0 && deseasonalise(n, periods);
     int from = 0;
     int lastCandidate = -1;
     if (judge) {
@@ -230,6 +254,15 @@ public final class MemoryAnalyzer {
       if (lastCandidate >= 0 && n >= 6) {
         from = TrendMath.hingeChangePoint(xs, ys, 0, n, Math.min(lastCandidate, n - 6));
       }
+      // an open episode keeps its onset: the fit spans all of it that the ring holds, so that a
+      // weekend's slower growth neither moves the onset nor leaves the slope to the weekdays
+      if (s.growthSeverity != null && s.growthOnsetTs != 0) {
+        int episodeFrom = 0;
+        while (episodeFrom < n - 6 && r.start[r.slot(episodeFrom)] + h.bucketMs <= s.growthOnsetTs) {
+          episodeFrom++;
+        }
+        from = Math.min(from, episodeFrom);
+      }
     }
     // informational horizons fit the whole ring; their change point only dates the onset
     int onsetIndex = judge ? from : (n >= 6 ? TrendMath.hingeChangePoint(xs, ys, 0, n, n - 3) : 0);
@@ -238,28 +271,22 @@ public final class MemoryAnalyzer {
     TrendMath.Fit envelope = TrendMath.ols(xs, ys, from, n);
     TrendMath.Fit level = TrendMath.ols(xs, ys2, from, n);
 
-    // the peaks ride above the envelope by the sawtooth and the daily rhythm: take the second
-    // largest excursion of the last min-span above the envelope line (one outlier does not count),
-    // so that the projection is that of the peaks
-    double top = 0;
-    double excursion = 0;
-    for (int i = 0; i < n; i++) {
-      if (xs[i] >= -minSpanSec) {
-        double e = r.max[r.slot(i)] - (atNow + slope * xs[i]);
-        if (e > top) {
-          excursion = top;
-          top = e;
-        } else if (e > excursion) {
-          excursion = e;
-        }
-      }
-    }
-    double peakNow = atNow + excursion;
+    // the projection: with the daily rhythm taken out, from the level (bucket means, least
+    // squares: robust to outliers, and the average of a growth that is faster on weekdays than at
+    // weekends, where a median of pair slopes would take the weekday rate)
+    boolean byLevel = seasonal && level.slope() > 0;
+    double projSlope = byLevel ? level.slope() : slope;
+    double projNow = byLevel ? level.intercept() : atNow;
+    double excursion = peakExcursion(r, from, n, projNow, projSlope, minSpanSec, periods);
+    double peakNow = projNow + excursion;
     Double ste = null;
     if (s.limit > 0 && slope > 0) {
-      ste = TrendMath.secondsToExhaustion(peakNow, s.limit, slope);
+      ste = TrendMath.secondsToExhaustion(peakNow, s.limit, projSlope);
     }
     long onsetTs = n == 0 ? now : r.start[r.slot(onsetIndex)];
+    if (judge && s.growthSeverity != null && s.growthOnsetTs != 0) {
+      onsetTs = Math.min(onsetTs, s.growthOnsetTs);
+    }
     h.trend = new HorizonTrend(h.horizonMs / 1000, n - from, slope, level.slope(), envelope.r2(), ste, onsetTs,
         now, judge);
     if (!judge) {
@@ -287,7 +314,8 @@ public final class MemoryAnalyzer {
     boolean rising = eligible && s.limit > 0 && slope > 0 && level.slope() > 0
         && envelope.r2() >= settings.growthMinR2()
         && recentSlope >= settings.growthHalfRatio() * slope
-        && notAStep;
+        && notAStep
+        && (!seasonal || troughRise(h, now) >= DAY_RISE_SHARE * slope * 86_400);
     // once reported, growth holds while the envelope still rises over the last two min-spans
     // (weaker than the test to open, so that a daily rhythm over the leak does not make it flap)
     boolean sustained = false;
@@ -311,6 +339,107 @@ public final class MemoryAnalyzer {
       return; // fast growth holds: its figures (hours) are the better ones, do not flip them
     }
     decideGrowth(s, severity, now, slope, envelope.r2(), ste, h, onsetTs, excursion > 0.05 * s.limit, sink);
+  }
+
+  /**
+   * How far the peaks ride above the envelope line (by the sawtooth and the daily rhythm), so that
+   * the projection is that of the peaks. With {@value #PEAK_DAYS} days of buckets in daily phases
+   * since the onset: for each phase (time of day) the median over those days of the bucket maxima's
+   * excursions above the line, and the largest of these; an outlier, which lifts one bucket's
+   * maximum on most days, thus never brings the projected exhaustion forward. Otherwise the second
+   * largest excursion of the last min-span (one outlier does not count).
+   */
+  private double peakExcursion(Ring r, int from, int n, double atNow, double slope, long minSpanSec, int periods) {
+    double daysSec = PEAK_DAYS * 86_400.0;
+    if (periods > 0 && n > from && xs[from] <= -daysSec) {
+      double best = 0;
+      for (int p = 0; p < periods; p++) {
+        int m = 0;
+        for (int i = from; i < n; i++) {
+          if (phase[i] == p && xs[i] >= -daysSec) {
+            zs[m++] = r.max[r.slot(i)] - (atNow + slope * xs[i]);
+          }
+        }
+        if (m > 0) {
+          best = Math.max(best, TrendMath.median(zs, m));
+        }
+      }
+      return best;
+    }
+    double top = 0;
+    double second = 0;
+    for (int i = from; i < n; i++) {
+      if (xs[i] >= -minSpanSec) {
+        double e = r.max[r.slot(i)] - (atNow + slope * xs[i]);
+        if (e > top) {
+          second = top;
+          top = e;
+        } else if (e > second) {
+          second = e;
+        }
+      }
+    }
+    return second;
+  }
+
+  /**
+   * Fills {@link #phase} with each bucket's slot of the day (UTC) and returns the slots per day, or
+   * 0 when the buckets do not divide a day into at least four.
+   */
+  private int dailyPhases(HorizonState h, int n) {
+    long dayMs = Duration.ofDays(1).toMillis();
+    if (dayMs % h.bucketMs != 0 || dayMs / h.bucketMs < 4) {
+      return 0;
+    }
+    Ring r = h.ring;
+    for (int i = 0; i < n; i++) {
+      phase[i] = (int) (Math.floorMod(r.start[r.slot(i)], dayMs) / h.bucketMs);
+    }
+    return (int) (dayMs / h.bucketMs);
+  }
+
+  /**
+   * Takes the daily rhythm out of the judging horizon's minima and means (in {@link #ys} and
+   * {@link #ys2}), when its buckets divide a day and it holds at least {@value #SEASON_MIN_DAYS}
+   * days: what is left is the net growth across days, which a morning ramp, a weekday load shape
+   * or a leak that grows only with the daytime traffic no longer hide or imitate.
+   */
+  private boolean deseasonalise(int n, int periods) {
+    if (n < SEASON_MIN_DAYS * periods) {
+      return false;
+    }
+    double acf = TrendMath.periodicity(ys2, n, periods);
+    if (acf < SEASON_MIN_PERIODICITY) {
+      return false;
+    }
+    int knots = Math.max(0, n - 6);
+    TrendMath.deseasonalise(xs, ys, n, phase, periods, knots, SEASON_ITERATIONS, season, zs, scratch);
+    System.arraycopy(zs, 0, ys, 0, n);
+    TrendMath.deseasonalise(xs, ys2, n, phase, periods, knots, SEASON_ITERATIONS, season, zs, scratch);
+    System.arraycopy(zs, 0, ys2, 0, n);
+    return true;
+  }
+
+  /**
+   * How much the day's trough rose: the lowest bucket mean of the last 24 h less the lowest of the
+   * 24 h before (raw, not de-seasonalised). A daily rhythm returns to the same trough every night,
+   * whatever its weekday shape; growth lifts it. Negative infinity without two days of buckets.
+   */
+  private static double troughRise(HorizonState h, long now) {
+    long dayMs = Duration.ofDays(1).toMillis();
+    Ring r = h.ring;
+    double last = Double.POSITIVE_INFINITY;
+    double before = Double.POSITIVE_INFINITY;
+    for (int i = 0; i < r.size; i++) {
+      int k = r.slot(i);
+      if (r.start[k] >= now - dayMs) {
+        last = Math.min(last, r.mean[k]);
+      } else if (r.start[k] >= now - 2 * dayMs) {
+        before = Math.min(before, r.mean[k]);
+      }
+    }
+    return last == Double.POSITIVE_INFINITY || before == Double.POSITIVE_INFINITY
+        ? Double.NEGATIVE_INFINITY : last - before;
   }
 
   /**
@@ -349,28 +478,42 @@ public final class MemoryAnalyzer {
     int split = n / 2;
     double firstHalf = TrendMath.theilSenSlope(xs, ys, 0, split + 1, scratch);
     double secondHalf = TrendMath.theilSenSlope(xs, ys, split, n, scratch);
+    // still climbing in its last quarter: a step's ramp (a reindex, a cache warm-up) levels off
+    double lastQuarter = TrendMath.theilSenSlope(xs, ys, n - Math.max(3, n / 4), n, scratch);
     boolean clean = Math.min(firstHalf, secondHalf) >= settings.growthHalfRatio() * slope
+        && lastQuarter >= settings.growthHalfRatio() * slope
         && TrendMath.sse(xs, ys, 0, n, line.slope(), line.intercept()) < TrendMath.bestStepSse(ys, 0, n);
-    double dayBeforeMax = Double.NEGATIVE_INFINITY;
+    double priorMax = Double.NEGATIVE_INFINITY;
     Ring day = longest.ring;
     for (int i = 0; i < day.size; i++) {
       int k = day.slot(i);
       long end = day.start[k] + longest.bucketMs;
-      if (end <= now - shortest.horizonMs && day.start[k] >= now - dayMs - shortest.horizonMs) {
-        dayBeforeMax = Math.max(dayBeforeMax, day.max[k]);
+      if (end <= now - shortest.horizonMs) {
+        priorMax = Math.max(priorMax, day.max[k]);
       }
     }
-    double peakNow = Double.NEGATIVE_INFINITY;
     double atNow = TrendMath.medianIntercept(xs, ys, 0, n, slope, scratch);
+    // the peaks: the upper decile of the detrended bucket maxima (the top of the sawtooth; the
+    // very highest are the noise's tail and outliers, and would bring the projection forward)
     for (int i = 0; i < r.size; i++) {
       int k = r.slot(i);
-      peakNow = Math.max(peakNow, r.max[k] - slope * (r.start[k] + shortest.bucketMs / 2.0 - now) / 1000.0);
+      zs[i] = r.max[k] - slope * (r.start[k] + shortest.bucketMs / 2.0 - now) / 1000.0;
     }
-    peakNow = Math.max(peakNow, atNow);
+    double peakNow = Math.max(TrendMath.quantile(zs, r.size, FAST_PEAK_QUANTILE), atNow);
     double ste = TrendMath.secondsToExhaustion(peakNow, s.limit, slope);
-    boolean breakout = dayBeforeMax != Double.NEGATIVE_INFINITY
-        && r.max[r.slot(r.size - 1)] >= dayBeforeMax + settings.rapidBreakout() * s.limit;
-    if (clean && breakout && ste <= settings.growthFastWithin().toSeconds()) {
+    boolean breakout = priorMax != Double.NEGATIVE_INFINITY
+        && r.max[r.slot(r.size - 1)] >= priorMax + settings.rapidBreakout() * s.limit;
+    boolean climbing = clean && ste <= settings.growthFastWithin().toSeconds();
+    if (climbing) {
+      if (s.fastHoldSince == 0 || now - s.fastLastPassTs > FAST_HOLD_GAP_MS) {
+        s.fastHoldSince = now;
+      }
+      s.fastLastPassTs = now;
+    }
+    if (climbing && breakout) {
+      if (s.growthSeverity == null && now - s.fastHoldSince < FAST_MIN_HOLD_MS) {
+        return; // a ramp of up to this long that then levels off is a step, not growth
+      }
       s.fastGrowthTs = now;
       Severity severity = ste <= settings.growthLeeway().toSeconds() ? Severity.CRITICAL : Severity.WARNING;
       decideGrowth(s, severity, now, slope, line.r2(), ste, shortest, r.start[r.slot(0)],
@@ -398,6 +541,7 @@ public final class MemoryAnalyzer {
         } else if (now - s.growthFailSince >= settings.growthClearAfter().toMillis()) {
           s.growthSeverity = null;
           s.growthFailSince = 0;
+          s.growthOnsetTs = 0;
           sink.signal(CandidateSignal.cleared(CandidateType.MEMORY_GROWTH, s.resource, now));
         }
       }
@@ -420,6 +564,9 @@ public final class MemoryAnalyzer {
             >= settings.growthMaterialChange() * Math.max(MIN_MATERIAL_MS, s.growthEmittedExhaustionTs - now);
     if (!material) {
       return;
+    }
+    if (s.growthSeverity == null) {
+      s.growthOnsetTs = onsetTs;
     }
     s.growthSeverity = severity.name();
     s.growthEmittedExhaustionTs = exhaustionTs;

@@ -185,6 +185,12 @@ public final class MemorySeries {
   /** Event time of the last fast-growth evaluation that held, or 0. */
   public long fastGrowthTs;
   public long growthEmittedExhaustionTs;
+  /** Event time since which fast growth has held without a break longer than a few minutes, or 0. */
+  public long fastHoldSince;
+  /** Event time of the last fast-growth evaluation that passed, or 0. */
+  public long fastLastPassTs;
+  /** Estimated onset of the open growth episode (kept while it lasts), or 0. */
+  public long growthOnsetTs;
   /** Event time of the last growth signal sent (active signals are re-sent so the episode stays fresh). */
   public long growthEmittedTs;
 

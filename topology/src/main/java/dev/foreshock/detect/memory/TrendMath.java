@@ -162,6 +162,107 @@ public final class TrendMath {
     return best;
   }
 
+  /**
+   * The least-squares hinge {@code y = a + b * max(0, x - knot)} over the slice: returns {@code {a, b}}
+   * in {@code out} (a flat line at the mean when the hinge has no spread).
+   */
+  public static void hingeFit(double[] x, double[] y, int from, int to, double knot, double[] out) {
+    int n = to - from;
+    double sh = 0;
+    double shh = 0;
+    double sy = 0;
+    double shy = 0;
+    for (int i = from; i < to; i++) {
+      double h = Math.max(0, x[i] - knot);
+      sh += h;
+      shh += h * h;
+      sy += y[i];
+      shy += h * y[i];
+    }
+    double det = n * shh - sh * sh;
+    if (n == 0 || det <= 0) {
+      out[0] = n == 0 ? 0 : sy / n;
+      out[1] = 0;
+      return;
+    }
+    out[1] = (n * shy - sh * sy) / det;
+    out[0] = (sy - out[1] * sh) / n;
+  }
+
+  /**
+   * Removes a periodic (e.g. daily) component from {@code y[0..n)}: alternately fits a hinge
+   * (flat, then a straight line from the best knot up to {@code lastCandidate}, so that the trend
+   * may begin anywhere) to the de-seasonalised series and takes, for every phase, the median of
+   * the residuals of the raw series from that hinge, centred to a zero mean over the phases.
+   * {@code phase[i]} in {@code [0, periods)} is point i's phase (for daily 2 h buckets: the
+   * hour-of-day slot). A daily rhythm, a weekday load shape, or a leak that grows only with the
+   * daytime traffic is thereby separated from the net growth across days. Writes the
+   * de-seasonalised series to {@code z} and the profile to {@code season}; O(iterations × n²).
+   *
+   * @param scratch a buffer of at least n doubles
+   */
+  public static void deseasonalise(double[] x, double[] y, int n, int[] phase, int periods, int lastCandidate,
+      int iterations, double[] season, double[] z, double[] scratch) {
+    Arrays.fill(season, 0, periods, 0);
+    double[] ab = new double[2];
+    for (int it = 0; it < iterations; it++) {
+      for (int i = 0; i < n; i++) {
+        z[i] = y[i] - season[phase[i]];
+      }
+      int k = hingeChangePoint(x, z, 0, n, lastCandidate);
+      hingeFit(x, z, 0, n, x[k], ab);
+      double sum = 0;
+      int filled = 0;
+      for (int p = 0; p < periods; p++) {
+        int m = 0;
+        for (int i = 0; i < n; i++) {
+          if (phase[i] == p) {
+            scratch[m++] = y[i] - ab[0] - ab[1] * Math.max(0, x[i] - x[k]);
+          }
+        }
+        season[p] = m == 0 ? Double.NaN : median(scratch, m);
+        if (m > 0) {
+          sum += season[p];
+          filled++;
+        }
+      }
+      double mean = filled == 0 ? 0 : sum / filled;
+      for (int p = 0; p < periods; p++) {
+        season[p] = Double.isNaN(season[p]) ? 0 : season[p] - mean;
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      z[i] = y[i] - season[phase[i]];
+    }
+  }
+
+  /**
+   * How periodic {@code y[0..n)} is with period {@code lag} points: the autocorrelation at that lag
+   * of its first differences (differencing removes a trend, and leaves of a step one spike, which
+   * correlates with nothing). Near 1 for a daily rhythm sampled in daily-phase buckets, near 0 for
+   * noise, a sawtooth averaged out by the buckets, or a step; 0 when fewer than {@code lag + 3}
+   * points. O(n), no allocation.
+   */
+  public static double periodicity(double[] y, int n, int lag) {
+    if (lag < 1 || n < lag + 3) {
+      return 0;
+    }
+    double mean = (y[n - 1] - y[0]) / (n - 1);
+    double den = 0;
+    for (int i = 1; i < n; i++) {
+      double d = y[i] - y[i - 1] - mean;
+      den += d * d;
+    }
+    if (den == 0) {
+      return 0;
+    }
+    double num = 0;
+    for (int i = lag + 1; i < n; i++) {
+      num += (y[i] - y[i - 1] - mean) * (y[i - lag] - y[i - lag - 1] - mean);
+    }
+    return num / den;
+  }
+
   /** The sum of squared residuals of a line over the slice. */
   public static double sse(double[] x, double[] y, int from, int to, double slope, double intercept) {
     double sse = 0;
@@ -215,6 +316,18 @@ public final class TrendMath {
       return Double.POSITIVE_INFINITY;
     }
     return (limit - level) / slopePerSecond;
+  }
+
+  /**
+   * The {@code q}-quantile (0 &le; q &le; 1, the nearest rank below) of {@code values[0..n)},
+   * reordering them (quickselect, expected O(n)).
+   */
+  public static double quantile(double[] values, int n, double q) {
+    if (n <= 0) {
+      throw new IllegalArgumentException("quantile of no values");
+    }
+    int k = (int) Math.floor(Math.max(0, Math.min(1, q)) * (n - 1));
+    return select(values, 0, n - 1, k);
   }
 
   /** The median of {@code values[0..n)}, reordering them (quickselect, expected O(n)). */

@@ -30,6 +30,13 @@ final class MemoryScenario {
   double sawAmplitude;
   Duration sawPeriod = Duration.ofMinutes(30);
   double dailyAmplitude;
+  /** A daily bump above the base: zero at night, this high at {@link #peakHourUtc}. */
+  double dailyRise;
+  double peakHourUtc = 14;
+  /** The daily bump is scaled by this on Saturdays and Sundays (quieter weekends). */
+  double weekendFactor = 1;
+  /** The leak follows the daytime traffic: its rate is {@link #leakPerSecond} on average, 5x faster by day than by night. */
+  boolean leakWithTraffic;
   double step;
   Instant stepAt;
   double climbTo;
@@ -54,7 +61,22 @@ final class MemoryScenario {
     double s = (t.toEpochMilli() - start.toEpochMilli()) / 1000.0;
     double v = base;
     if (leakOnset != null && t.isAfter(leakOnset)) {
-      v += leakPerSecond * (t.toEpochMilli() - leakOnset.toEpochMilli()) / 1000.0;
+      double since = (t.toEpochMilli() - leakOnset.toEpochMilli()) / 1000.0;
+      if (leakWithTraffic) {
+        // rate(t) = leakPerSecond * (1 + 2/3 cos(w (t - peak))): 5x by day what it is by night
+        double w = 2 * Math.PI / 86_400.0;
+        double peak = peakHourUtc * 3600;
+        double phaseNow = w * (secondOfDay(t) - peak);
+        double phaseOnset = w * (secondOfDay(leakOnset) - peak);
+        v += leakPerSecond * (since + 2.0 / 3.0 / w * (Math.sin(phaseNow) - Math.sin(phaseOnset)));
+      } else {
+        v += leakPerSecond * since;
+      }
+    }
+    if (dailyRise > 0) {
+      double bump = 0.5 + 0.5 * Math.cos(2 * Math.PI * (secondOfDay(t) - peakHourUtc * 3600) / 86_400.0);
+      long weekday = Math.floorMod(Math.floorDiv(t.toEpochMilli(), 86_400_000L) + 4, 7); // 0 = Sunday
+      v += dailyRise * bump * (weekday == 0 || weekday == 6 ? weekendFactor : 1);
     }
     if (sawAmplitude > 0) {
       double p = sawPeriod.toMillis() / 1000.0;
@@ -71,6 +93,10 @@ final class MemoryScenario {
       v += (climbTo - v) * f;
     }
     return v;
+  }
+
+  private static double secondOfDay(Instant t) {
+    return Math.floorMod(t.toEpochMilli(), 86_400_000L) / 1000.0;
   }
 
   List<MemorySample> samples() {
