@@ -53,7 +53,7 @@ import org.apache.kafka.streams.state.WindowStore;
  *       agreeing evaluations, clears after {@code memory.growth.clear-after} (12 h) without growth;
  *       re-emitted when severity changes or the projected exhaustion moves by 25% of the time left.
  *   <li>Fast growth (shortest horizon, every minute, after a day of history): the rolling 15-min
- *       minimum of the last hour is a clean line (r2 &ge; 0.9), above the day before's peak by 5%
+ *       minimum of the last hour is a clean line (r2 &ge; 0.9), above the whole week's peak by 5%
  *       of the limit, reaching it within {@code memory.growth.fast-within} (12 h): MEMORY_GROWTH
  *       with horizon 1 h.
  *   <li>Rapid rise (per sample): over the last {@code memory.rapid.window} (60 s) of samples, a
