@@ -26,6 +26,9 @@ import java.util.Map;
  */
 public final class MemoryAnalyzer {
 
+  /** How often an informational (non-judging) horizon's trend is refitted, in event time. */
+  static final long INFO_REFIT_MS = Duration.ofMinutes(10).toMillis();
+
   /** Where the analysis goes. */
   public interface Sink {
     void window(MemoryWindow window);
@@ -204,7 +207,12 @@ public final class MemoryAnalyzer {
       if (h.bucket.open() && bucketStart > h.bucket.start) {
         h.ring.add(h.bucket.start, h.bucket.min, h.bucket.max, h.bucket.sum / h.bucket.count);
         h.bucket.count = 0;
-        fitHorizon(s, h, windowEnd, i == last, sink);
+        // an informational horizon (only the query API's trend view) is refitted at most every
+        // INFO_REFIT_MS: the 1-h horizon closes a bucket every minute, and its O(k^2) fits were
+        // the largest cost of the detector
+        if (i == last || h.trend == null || windowEnd - h.trend.ts() >= INFO_REFIT_MS) {
+          fitHorizon(s, h, windowEnd, i == last, sink);
+        }
         if (i == 0 && last > 0) {
           judgeFastGrowth(s, h, s.horizons.get(last), windowEnd, sink);
         }
