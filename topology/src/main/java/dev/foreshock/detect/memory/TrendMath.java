@@ -129,29 +129,15 @@ public final class TrendMath {
       return from;
     }
     int last = Math.min(lastCandidate, to - 2);
+    double[] ab = new double[2];
     for (int k = from; k <= last; k++) {
       double tau = x[k];
-      // regression of y on h = max(0, x - tau) with intercept
-      double sh = 0;
-      double shh = 0;
-      double sy = 0;
-      double shy = 0;
-      for (int i = from; i < to; i++) {
-        double h = Math.max(0, x[i] - tau);
-        sh += h;
-        shh += h * h;
-        sy += y[i];
-        shy += h * y[i];
-      }
-      double det = n * shh - sh * sh;
-      if (det <= 0) {
+      if (!hingeFit(x, y, from, to, tau, ab)) {
         continue;
       }
-      double b = (n * shy - sh * sy) / det;
-      double a = (sy - b * sh) / n;
       double sse = 0;
       for (int i = from; i < to; i++) {
-        double r = y[i] - a - b * Math.max(0, x[i] - tau);
+        double r = y[i] - ab[0] - ab[1] * Math.max(0, x[i] - tau);
         sse += r * r;
       }
       if (bestSse == Double.POSITIVE_INFINITY || sse < bestSse - 1e-9 * Math.abs(bestSse)) {
@@ -165,8 +151,10 @@ public final class TrendMath {
   /**
    * The least-squares hinge {@code y = a + b * max(0, x - knot)} over the slice: returns {@code {a, b}}
    * in {@code out} (a flat line at the mean when the hinge has no spread).
+   *
+   * @return false when the hinge has no spread (the flat line)
    */
-  public static void hingeFit(double[] x, double[] y, int from, int to, double knot, double[] out) {
+  public static boolean hingeFit(double[] x, double[] y, int from, int to, double knot, double[] out) {
     int n = to - from;
     double sh = 0;
     double shh = 0;
@@ -183,10 +171,11 @@ public final class TrendMath {
     if (n == 0 || det <= 0) {
       out[0] = n == 0 ? 0 : sy / n;
       out[1] = 0;
-      return;
+      return false;
     }
     out[1] = (n * shy - sh * sy) / det;
     out[0] = (sy - out[1] * sh) / n;
+    return true;
   }
 
   /**
