@@ -471,12 +471,8 @@ public final class LiveBench implements AutoCloseable {
 
   /** Reads every changelog topic of {@code app} (read_committed) and sizes its latest record per key. */
   public StateSize changelogState(String app) {
-    Map<String, Object> props = new HashMap<>();
-    props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-    props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-    props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     var bytes = new org.apache.kafka.common.serialization.ByteArrayDeserializer();
-    try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(props, bytes, bytes)) {
+    try (KafkaConsumer<byte[], byte[]> c = committedConsumer(bytes, bytes)) {
       List<TopicPartition> tps = new ArrayList<>();
       for (String topic : admin.listTopics().names().get(30, TimeUnit.SECONDS)) {
         if (topic.startsWith(app + "-") && topic.endsWith("-changelog")) {
@@ -587,12 +583,18 @@ public final class LiveBench implements AutoCloseable {
   }
 
   private <V> KafkaConsumer<String, V> candidateConsumer(org.apache.kafka.common.serialization.Deserializer<V> values) {
+    return committedConsumer(new org.apache.kafka.common.serialization.StringDeserializer(), values);
+  }
+
+  /** A group-less consumer of the embedded broker that reads only committed records. */
+  private <K, V> KafkaConsumer<K, V> committedConsumer(org.apache.kafka.common.serialization.Deserializer<K> keys,
+      org.apache.kafka.common.serialization.Deserializer<V> values) {
     Map<String, Object> props = new HashMap<>();
     props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
     props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
     props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
     props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, 10);
-    return new KafkaConsumer<>(props, new org.apache.kafka.common.serialization.StringDeserializer(), values);
+    return new KafkaConsumer<>(props, keys, values);
   }
 
   @SuppressWarnings("unchecked")
