@@ -27,16 +27,30 @@ public final class ForeshockTopology {
   private final Topics topics;
   private final PipelineMetrics metrics;
   private final Clock clock;
+  private final StateStores.Scope scope;
 
   /**
+   * With every store: those of the query API and the checkpoints a restart resumes from.
+   *
    * @param clock the wall clock, for the future-timestamp check of ingest and wall-clock
    *     punctuation (tests pass a fixed one)
    */
   public ForeshockTopology(ForeshockSettings settings, Topics topics, PipelineMetrics metrics, Clock clock) {
+    this(settings, topics, metrics, clock, StateStores.Scope.QUERY_AND_RESTART);
+  }
+
+  /**
+   * @param scope what the state is kept for: {@link StateStores.Scope#DETECTION_ONLY} leaves out the
+   *     query API's stores and the restart checkpoints (an offline backtest: same candidates, less
+   *     work)
+   */
+  public ForeshockTopology(ForeshockSettings settings, Topics topics, PipelineMetrics metrics, Clock clock,
+      StateStores.Scope scope) {
     this.settings = settings;
     this.topics = topics;
     this.metrics = metrics;
     this.clock = clock;
+    this.scope = scope;
   }
 
   /**
@@ -46,7 +60,7 @@ public final class ForeshockTopology {
   public Topology build(Properties props) {
     TopologyConfig config = new TopologyConfig(new StreamsConfig(props));
     StreamsBuilder builder = new StreamsBuilder(config);
-    StateStores stores = StateStores.of(config);
+    StateStores stores = StateStores.of(config, scope);
     Telemetry telemetry = new Ingest(settings.ingest(), topics, metrics, clock).addTo(builder);
 
     Signals signals = new Signals();

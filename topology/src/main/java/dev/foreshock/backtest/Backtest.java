@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Comparator;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -30,8 +32,11 @@ import java.util.stream.Stream;
  */
 public final class Backtest {
 
-  /** Records piped between two looks at the output topics: keeps memory flat on long files. */
-  private static final int DRAIN_EVERY = 1_024;
+  /**
+   * Records piped in one round: the shards process a round in parallel, then the output is looked
+   * at (which keeps memory flat on long files).
+   */
+  private static final int ROUND = 2_048;
 
   /** What the backtest tells its caller while it runs. */
   public interface Listener {
@@ -57,7 +62,7 @@ public final class Backtest {
    * @param candidatesByType candidates written, by candidate type, sorted by type
    * @param startup wall time to build and start the offline topology
    * @param elapsed wall time from opening the file to the last candidate
-   * @param cpu CPU time of the thread that runs the topology
+   * @param cpu CPU time of the busiest thread that runs the topology (the caller's, or a shard's)
    * @param readerCpu CPU time of the thread that reads, parses, validates and serializes ahead (on
    *     a busy machine, the two CPU times tell what the rate would be on idle cores)
    */
@@ -80,16 +85,37 @@ public final class Backtest {
     }
   }
 
+  /** Shards by default: enough to keep a few cores busy, the same on every machine. */
+  public static final int DEFAULT_SHARDS = 4;
+
   private final ForeshockSettings settings;
   private final Clock clock;
+  private final int shards;
+  private final int threads;
 
   /**
+   * A backtest with {@link #DEFAULT_SHARDS} shards on as many threads as there are processors.
+   *
    * @param clock the wall clock: ingest rejects event times too far ahead of it (the
    *     {@code ingest.max.future.skew} setting); the pipeline's wall clock starts there
    */
   public Backtest(ForeshockSettings settings, Clock clock) {
+    this(settings, clock, DEFAULT_SHARDS, Runtime.getRuntime().availableProcessors());
+  }
+
+  /**
+   * @param shards how many parts the telemetry is split into by key, as live it is split into
+   *     partitions (see {@link ShardedPipeline}); the candidates depend on it, not on {@code threads}
+   * @param threads threads that run the shards
+   */
+  public Backtest(ForeshockSettings settings, Clock clock, int shards, int threads) {
+    if (shards < 1 || threads < 1) {
+      throw new IllegalArgumentException("shards and threads must be 1 or more: " + shards + ", " + threads);
+    }
     this.settings = settings;
     this.clock = clock;
+    this.shards = shards;
+    this.threads = threads;
   }
 
   /**
@@ -101,7 +127,7 @@ public final class Backtest {
     long totalBytes = Files.size(input);
     long building = System.nanoTime();
     Path stateDir = createStateDir();
-    try (OfflinePipeline pipeline = new OfflinePipeline(settings, clock, clock.instant(), stateDir)) {
+    try (ShardedPipeline pipeline = new ShardedPipeline(settings, clock, clock.instant(), stateDir, shards, threads)) {
       long started = System.nanoTime();
       long startedCpu = cpuTime();
       Reader reader = new Reader(input, pipeline, new TelemetryFileReader(new Validation(settings.ingest()), clock));
@@ -113,8 +139,9 @@ public final class Backtest {
       } finally {
         reader.interrupt(); // if the pipeline failed, the reader must not wait for room forever
       }
+      pipeline.finish();
       run.drain();
-      long cpu = cpuTime() - startedCpu;
+      long cpu = Math.max(cpuTime() - startedCpu, pipeline.busiestWorkerCpuNanos());
       return new Result(summary.lines(), summary.records(), summary.rejected(), run.deadLetters,
           Collections.unmodifiableMap(run.byType), Duration.ofNanos(started - building),
           Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(cpu), Duration.ofNanos(reader.cpuNanos));
@@ -159,13 +186,13 @@ public final class Backtest {
 
     final BlockingQueue<Object[]> batches = new ArrayBlockingQueue<>(64);
     private final Path input;
-    private final OfflinePipeline pipeline;
+    private final ShardedPipeline pipeline;
     private final TelemetryFileReader reader;
     private Object[] batch = new Object[BATCH];
     private int size;
     volatile long cpuNanos;
 
-    Reader(Path input, OfflinePipeline pipeline, TelemetryFileReader reader) {
+    Reader(Path input, ShardedPipeline pipeline, TelemetryFileReader reader) {
       super("foreshock-backtest-reader");
       setDaemon(true);
       this.input = input;
@@ -219,16 +246,17 @@ public final class Backtest {
     }
   }
 
-  /** The state of one run: pipes records, and every so often passes the output on. */
+  /** The state of one run: pipes records in rounds, and after each passes the output on. */
   private static final class Run {
-    final OfflinePipeline pipeline;
+    final ShardedPipeline pipeline;
     final Listener listener;
     final long totalBytes;
     final TreeMap<String, Long> byType = new TreeMap<>();
-    long piped;
+    final List<OfflinePipeline.Encoded> round = new ArrayList<>(ROUND);
+    long read;
     long deadLetters;
 
-    Run(OfflinePipeline pipeline, Listener listener, long totalBytes) {
+    Run(ShardedPipeline pipeline, Listener listener, long totalBytes) {
       this.pipeline = pipeline;
       this.listener = listener;
       this.totalBytes = totalBytes;
@@ -245,14 +273,15 @@ public final class Backtest {
         }
         for (Object item : batch) {
           if (item instanceof OfflinePipeline.Encoded record) {
-            pipeline.pipe(record);
-            if (++piped % DRAIN_EVERY == 0) {
-              drain();
+            round.add(record);
+            read++;
+            if (round.size() == ROUND) {
+              pipeRound();
             }
           } else if (item instanceof String problem) {
             listener.problem(problem);
           } else if (item instanceof Progress p) {
-            listener.progress(p.lines(), p.bytesRead(), totalBytes, piped);
+            listener.progress(p.lines(), p.bytesRead(), totalBytes, read);
           } else if (item instanceof End end) {
             if (end.failure() != null) {
               throw end.failure();
@@ -260,10 +289,17 @@ public final class Backtest {
             if (end.crash() != null) {
               throw end.crash();
             }
+            pipeRound();
             return end.summary();
           }
         }
       }
+    }
+
+    private void pipeRound() {
+      pipeline.pipe(round);
+      round.clear();
+      drain();
     }
 
     void drain() {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -52,6 +53,7 @@ final class DirectInput {
   private final Map<String, AtomicLong> offsets = new HashMap<>();
   private final Map<String, Queue<ProducerRecord<byte[], byte[]>>> outputsByTopic;
   private final String changelogPrefix;
+  private Consumer<ProducerRecord<byte[], byte[]>> repartitionSink;
 
   private DirectInput(String applicationId, StreamTask task,
       MockProducer<byte[], byte[]> producer, Time wallClock, Map<TopicPartition, AtomicLong> offsetsByPartition,
@@ -104,11 +106,16 @@ final class DirectInput {
    * of the task (a global-store topic, or unknown).
    */
   boolean pipe(String topic, byte[] key, byte[] value, long timestamp) {
+    return pipe(topic, key, value, timestamp, new RecordHeaders());
+  }
+
+  /** As {@link #pipe(String, byte[], byte[], long)}, with the record's headers. */
+  boolean pipe(String topic, byte[] key, byte[] value, long timestamp, Headers headers) {
     TopicPartition tp = partitions.get(topic);
     if (tp == null) {
       return false;
     }
-    enqueue(tp, key, value, timestamp, new RecordHeaders());
+    enqueue(tp, key, value, timestamp, headers);
     long now = wallClock.milliseconds();
     while (true) {
       while (task.hasRecordsQueued() && task.isProcessable(now)) {
@@ -137,11 +144,21 @@ final class DirectInput {
       return;
     }
     TopicPartition tp = partitions.get(r.topic());
-    if (tp != null) {
+    if (tp != null && repartitionSink != null) {
+      repartitionSink.accept(r);
+    } else if (tp != null) {
       enqueue(tp, r.key(), r.value(), r.timestamp(), r.headers());
     } else {
       outputsByTopic.computeIfAbsent(r.topic(), t -> new LinkedList<>()).add(r);
     }
+  }
+
+  /**
+   * From now on, records written to a topic the task reads (a repartition topic) go to
+   * {@code sink} instead of back into the task.
+   */
+  void redirectRepartitions(Consumer<ProducerRecord<byte[], byte[]>> sink) {
+    this.repartitionSink = sink;
   }
 
   private void enqueue(TopicPartition tp, byte[] key, byte[] value, long timestamp, Headers headers) {

@@ -1,6 +1,7 @@
 package dev.foreshock.backtest;
 
 import dev.foreshock.ForeshockTopology;
+import dev.foreshock.StateStores;
 import dev.foreshock.Topics;
 import dev.foreshock.avro.ChangeEvent;
 import dev.foreshock.avro.ConnectionEvent;
@@ -20,7 +21,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
+import java.util.function.Consumer;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -75,12 +78,28 @@ public final class OfflinePipeline implements AutoCloseable {
 
   /** @param direct whether records may go straight into the driver's task ({@link DirectInput}) */
   OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir, boolean direct) {
-    this(settings, clock, wallClockStart, stateDir, direct, Map.of());
+    this(settings, clock, wallClockStart, stateDir, direct, Map.of(), new InMemorySchemaRegistry(),
+        StateStores.Scope.QUERY_AND_RESTART);
+  }
+
+  /**
+   * One of several pipelines that share {@code registry}, so that a record encoded by one reads in
+   * every other (a {@link ShardedPipeline}'s shards), keeping only the state {@code scope} needs.
+   */
+  OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir,
+      InMemorySchemaRegistry registry, StateStores.Scope scope) {
+    this(settings, clock, wallClockStart, stateDir, true, Map.of(), registry, scope);
   }
 
   private OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir,
       boolean direct, Map<String, ?> streamsOverrides) {
-    this.topics = new Topics(new AvroSerdes(new InMemorySchemaRegistry()));
+    this(settings, clock, wallClockStart, stateDir, direct, streamsOverrides, new InMemorySchemaRegistry(),
+        StateStores.Scope.QUERY_AND_RESTART);
+  }
+
+  private OfflinePipeline(ForeshockSettings settings, Clock clock, Instant wallClockStart, Path stateDir,
+      boolean direct, Map<String, ?> streamsOverrides, InMemorySchemaRegistry registry, StateStores.Scope scope) {
+    this.topics = new Topics(new AvroSerdes(registry));
     this.metrics = PipelineMetrics.inMemory();
     Properties props = new Properties();
     props.put(StreamsConfig.APPLICATION_ID_CONFIG, APPLICATION_ID);
@@ -101,7 +120,7 @@ public final class OfflinePipeline implements AutoCloseable {
     props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
     props.putAll(streamsOverrides);
     this.driver = new TopologyTestDriver(
-        new ForeshockTopology(settings, topics, metrics, clock).build(props), props, wallClockStart);
+        new ForeshockTopology(settings, topics, metrics, clock, scope).build(props), props, wallClockStart);
     this.connections = new Input<>(Topics.CONNECTIONS, topics.connections().valueSerde().serializer());
     this.memory = new Input<>(Topics.MEMORY, topics.memory().valueSerde().serializer());
     this.requests = new Input<>(Topics.REQUESTS, topics.requests().valueSerde().serializer());
@@ -164,6 +183,26 @@ public final class OfflinePipeline implements AutoCloseable {
 
     Encoded encode(String key, T value, long ts) {
       return new Encoded(topic, keySerializer.serialize(topic, key), serializer.serialize(topic, value), ts);
+    }
+  }
+
+  /**
+   * Hands every record the topology writes to a repartition topic to {@code sink} instead of
+   * processing it here: the shards of a {@link ShardedPipeline} send them to the one pipeline that
+   * correlates. Only with a direct input; false (nothing changed) without one.
+   */
+  boolean redirectRepartitions(Consumer<ProducerRecord<byte[], byte[]>> sink) {
+    if (direct == null) {
+      return false;
+    }
+    direct.redirectRepartitions(sink);
+    return true;
+  }
+
+  /** Processes a record another pipeline wrote to a repartition topic (see {@link #redirectRepartitions}). */
+  void pipeRepartition(ProducerRecord<byte[], byte[]> record) {
+    if (!direct.pipe(record.topic(), record.key(), record.value(), record.timestamp(), record.headers())) {
+      throw new IllegalArgumentException("not a repartition topic of the topology: " + record.topic());
     }
   }
 

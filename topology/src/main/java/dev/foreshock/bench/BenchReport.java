@@ -69,7 +69,7 @@ public final class BenchReport {
     if (Double.isNaN(v)) {
       return "n/a";
     }
-    if (Math.abs(v) >= 100) {
+    if (Math.abs(v) >= 100 || v == Math.rint(v)) {
       return String.format(Locale.ROOT, "%,.0f", v);
     }
     return String.format(Locale.ROOT, "%.2f", v);

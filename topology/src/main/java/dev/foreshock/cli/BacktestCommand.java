@@ -71,6 +71,11 @@ final class BacktestCommand implements Callable<Integer> {
   @Option(names = "--json", description = "With --labels: the scorecard as JSON instead of a table.")
   private boolean json;
 
+  @Option(names = "--shards", paramLabel = "N", defaultValue = "" + Backtest.DEFAULT_SHARDS,
+      description = "Split the telemetry by key into N shards processed in parallel, as live it is split "
+          + "into partitions; the candidates depend on N, not on the machine (default: ${DEFAULT-VALUE}).")
+  private int shards;
+
   @Override
   public Integer call() throws IOException {
     PrintWriter err = spec.commandLine().getErr();
@@ -78,6 +83,9 @@ final class BacktestCommand implements Callable<Integer> {
     ForeshockSettings settings = ForeshockSettings.from(source);
     SettingsOptions.warnUnknown(source, err);
 
+    if (shards < 1) {
+      throw new UsageException("--shards must be 1 or more, not " + shards);
+    }
     if (!Files.isRegularFile(input) || !Files.isReadable(input)) {
       throw new UsageException(input + ": " + (Files.exists(input) ? "not a readable file" : "no such file"));
     }
@@ -94,7 +102,8 @@ final class BacktestCommand implements Callable<Integer> {
     try (Writer out = openOutput()) {
       Listener listener = new Listener(out, err, labels == null ? null : candidates);
       try {
-        result = new Backtest(settings, Clock.systemUTC()).run(input, listener);
+        result = new Backtest(settings, Clock.systemUTC(), shards, Runtime.getRuntime().availableProcessors())
+            .run(input, listener);
       } catch (IOException e) {
         throw new UsageException(input + ": cannot read: " + e.getMessage());
       } catch (UncheckedIOException e) {

@@ -17,6 +17,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -59,9 +61,15 @@ final class BenchCommand implements Callable<Integer> {
       description = "Telemetry events for the throughput runs (default ${DEFAULT-VALUE}).")
   private long events;
 
-  @Option(names = "--backtest-events", paramLabel = "N", defaultValue = "200000",
-      description = "Events in the offline backtest's file (default ${DEFAULT-VALUE}).")
+  @Option(names = "--backtest-events", paramLabel = "N", defaultValue = "1000000",
+      description = "Events in the offline backtest's file (default ${DEFAULT-VALUE}: long enough that "
+          + "the JIT's warm-up and the start of the pipelines do not dominate, as they do not in a "
+          + "month's replay).")
   private long backtestEvents;
+
+  @Option(names = "--backtest-shards", paramLabel = "N", defaultValue = "" + Backtest.DEFAULT_SHARDS,
+      description = "Shards of the backtest, as `backtest --shards` (default ${DEFAULT-VALUE}).")
+  private int backtestShards;
 
   @Option(names = "--latency-trials", paramLabel = "N", defaultValue = "20",
       description = "Error-rate spikes timed end to end (default ${DEFAULT-VALUE}).")
@@ -89,6 +97,9 @@ final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
+    if (backtestShards < 1) {
+      throw new UsageException("--backtest-shards must be 1 or more, not " + backtestShards);
+    }
     if (events < 1_000 || backtestEvents < 1_000 || trials < 0 || keys < 0) {
       throw new UsageException("--events and --backtest-events must be at least 1000; --latency-trials and --keys"
           + " must not be negative");
@@ -106,7 +117,9 @@ final class BenchCommand implements Callable<Integer> {
     long dataEnd = now - Duration.ofHours(8).toMillis();
     try {
       if (!skip.contains("backtest")) {
-        backtest(settings, dir, dataEnd, report, err);
+        // whole days, so that two runs replay the same events against the same clock: the same candidates
+        long backtestEnd = Math.floorDiv(dataEnd, Duration.ofDays(1).toMillis()) * Duration.ofDays(1).toMillis();
+        backtest(settings, dir, backtestEnd, report, err);
       }
       if (!skip.contains("throughput") || !skip.contains("latency") || !skip.contains("memory")) {
         live(settings, dir, dataEnd, report, err);
@@ -133,7 +146,10 @@ final class BenchCommand implements Callable<Integer> {
     progress(err, "backtest: running over " + file + " (" + Files.size(file) / (1024 * 1024) + " MB)");
     long[] candidates = {0};
     long[] lastProgress = {System.nanoTime()};
-    Backtest.Result r = new Backtest(settings, Clock.systemUTC()).run(file, new Backtest.Listener() {
+    int threads = Runtime.getRuntime().availableProcessors();
+    Clock clock = Clock.fixed(Instant.ofEpochMilli(dataEnd).plus(Duration.ofHours(8)), ZoneOffset.UTC);
+    Backtest.Result r = new Backtest(settings, clock, backtestShards, threads).run(file,
+        new Backtest.Listener() {
       @Override
       public void candidate(IncidentCandidate candidate) {
         candidates[0]++;
@@ -161,6 +177,8 @@ final class BenchCommand implements Callable<Integer> {
     report.add("backtest.eventsPerCpuSecond", "offline backtest rate (CPU of busier thread)", r.eventsPerCpuSecond(),
         "events/s", null);
     report.add("backtest.candidates", "backtest candidates", candidates[0], "count", null);
+    report.add("backtest.shards", "backtest shards (on " + threads + " threads)", backtestShards, "count", null);
+    report.add("backtest.events", "backtest events", r.records(), "count", null);
     Files.delete(file);
   }
 

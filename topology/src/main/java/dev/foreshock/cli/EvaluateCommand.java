@@ -1,5 +1,6 @@
 package dev.foreshock.cli;
 
+import dev.foreshock.backtest.Backtest;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.config.SettingsException;
 import dev.foreshock.config.SettingsSource;
@@ -50,6 +51,10 @@ public final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "Print JSON instead of the table.")
   private boolean json;
 
+  @Option(names = "--shards", paramLabel = "N", defaultValue = "" + Backtest.DEFAULT_SHARDS,
+      description = "Split each run by key into N shards, as a backtest does (default: ${DEFAULT-VALUE}).")
+  private int shards;
+
   @Option(names = "--config", paramLabel = "FILE", description = "A properties file of detector settings to evaluate.")
   private Path config;
 
@@ -71,6 +76,9 @@ public final class EvaluateCommand implements Callable<Integer> {
             + String.join(", ", Scenarios.names()));
       }
     }
+    if (shards < 1) {
+      throw new ParameterException(spec.commandLine(), "--shards must be 1 or more, not " + shards);
+    }
     if (seeds.isEmpty()) {
       throw new ParameterException(spec.commandLine(), "--seeds needs at least one seed");
     }
@@ -91,7 +99,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     Path scratch = Files.createTempDirectory("foreshock-evaluate-");
     Evaluation.Result result;
     try {
-      result = Evaluation.run(scenarios, seeds, settings, scratch, run -> {
+      result = Evaluation.run(scenarios, seeds, settings, shards, scratch, run -> {
         err.printf(Locale.ROOT, "evaluate: %s #%d: %d/%d met, %d false alarms (%d records, %d ms)%n", run.scenario(),
             run.seed(), run.score().met(), run.score().expectations().size(), run.score().falseAlarms().size(),
             run.records(), run.elapsedMs());

@@ -60,6 +60,7 @@ final class DashboardEndpoints {
     List<JsonNode> others = server.fanOut(state, request);
     Map<String, Long> targets = latest(StoreNames.CONNECTION_PATTERNS, ConnectionPattern::updatedTs);
     Map<String, Long> resources = latest(StoreNames.MEMORY_TRENDS, MemoryTrendView::ts);
+    newestWindows(resources);
     Map<String, Long> services = latest(StoreNames.ERROR_BASELINES, ErrorBaseline::lastDataTs);
     for (JsonNode other : others) {
       merge(targets, other.path("targets"));
@@ -95,6 +96,22 @@ final class DashboardEndpoints {
       }
     }
     return out;
+  }
+
+  /**
+   * The memory trend row is rewritten only when a trend changes (every 10 min at most for the
+   * shortest horizon): a resource's latest figures are those of its newest window.
+   */
+  private void newestWindows(Map<String, Long> resources) {
+    if (resources.isEmpty()) {
+      return;
+    }
+    ReadOnlyWindowStore<String, MemoryWindow> store = state.windowStore(StoreNames.MEMORY_WINDOWS,
+        StateAccess.ALL_PARTITIONS);
+    for (Map.Entry<String, Long> e : resources.entrySet()) {
+      long newest = TimeRange.newestEnd(store, e.getKey(), MemoryWindow::windowEnd);
+      e.setValue(Math.max(e.getValue(), newest));
+    }
   }
 
   private static void merge(Map<String, Long> into, JsonNode list) {

@@ -51,11 +51,22 @@ final class MemoryEndpoints {
     }
     Map<String, Object> answer = new LinkedHashMap<>();
     answer.put("resource", resource);
-    if (trend != null) {
+    // The trend row is rewritten only when a trend or severity changes; the latest figures are
+    // those of the newest window (the detector writes both at a window's close, from the same figures).
+    MemoryWindow newest = windows.isEmpty() ? null : windows.get(windows.size() - 1);
+    if (newest != null && (trend == null || newest.windowEnd() >= trend.ts())) {
+      answer.put("ts", newest.windowEnd());
+      answer.put("lastUsedBytes", newest.lastUsedBytes());
+      answer.put("limitBytes", newest.limitBytes());
+      answer.put("usedFraction", newest.limitBytes() == null || newest.limitBytes() <= 0 ? null
+          : (double) newest.lastUsedBytes() / newest.limitBytes());
+    } else if (trend != null) {
       answer.put("ts", trend.ts());
       answer.put("lastUsedBytes", trend.lastUsedBytes());
       answer.put("limitBytes", trend.limitBytes());
       answer.put("usedFraction", trend.usedFraction());
+    }
+    if (trend != null) {
       answer.put("growthSeverity", trend.growthSeverity());
       answer.put("rapidRise", trend.rapidRise());
     }

@@ -2,6 +2,7 @@ package dev.foreshock.score;
 
 import dev.foreshock.avro.IncidentCandidate;
 import dev.foreshock.backtest.OfflinePipeline;
+import dev.foreshock.backtest.ShardedPipeline;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.score.Scorecard.FileScore;
 import dev.foreshock.simulate.Scenarios;
@@ -30,7 +31,8 @@ import org.apache.avro.specific.SpecificRecord;
 public final class Evaluation {
 
   /** How many records go in between two drains of the candidates topic. */
-  private static final int DRAIN_EVERY = 20_000;
+  /** Records piped per round (and between two looks at the output). */
+  private static final int ROUND = 2_048;
 
   private Evaluation() {
   }
@@ -64,13 +66,14 @@ public final class Evaluation {
   }
 
   /**
-   * Evaluates {@code scenarios} (all when empty) over {@code seeds}.
+   * Evaluates {@code scenarios} (all when empty) over {@code seeds}, each run split into
+   * {@code shards} as a backtest splits it (see {@link ShardedPipeline}).
    *
    * @param scratch where the offline pipelines keep their state stores (deleted after each run)
    * @param progress told about each run as it finishes
    */
-  public static Result run(List<String> scenarios, List<Long> seeds, ForeshockSettings settings, Path scratch,
-      Consumer<Run> progress) {
+  public static Result run(List<String> scenarios, List<Long> seeds, ForeshockSettings settings, int shards,
+      Path scratch, Consumer<Run> progress) {
     List<String> names = scenarios.isEmpty() ? Scenarios.names() : List.copyOf(new LinkedHashSet<>(scenarios));
     for (String n : names) {
       Scenarios.find(n).orElseThrow(() -> new IllegalArgumentException(
@@ -81,7 +84,7 @@ public final class Evaluation {
       for (long seed : seeds) {
         long t0 = System.nanoTime();
         SimulatedScenario scenario = Scenarios.generate(name, seed);
-        Output output = backtest(scenario, settings, scratch);
+        Output output = backtest(scenario, settings, shards, scratch);
         FileScore score = Scorecard.score(name + "#" + seed, scenario.labels(), output.candidates());
         Run run = new Run(name, seed, score, scenario.records().size(), output.candidates().size(),
             output.deadLetters(), (System.nanoTime() - t0) / 1_000_000);
@@ -96,7 +99,7 @@ public final class Evaluation {
    * Runs one scenario through the real topology and returns what it wrote. The wall
    * clock is fixed an hour after the scenario's end, so no record is ahead of it.
    */
-  public static Output backtest(SimulatedScenario scenario, ForeshockSettings settings,
+  public static Output backtest(SimulatedScenario scenario, ForeshockSettings settings, int shards,
       Path scratch) {
     Path stateDir;
     try {
@@ -108,16 +111,21 @@ public final class Evaluation {
     List<IncidentCandidate> out = new ArrayList<>();
     long deadLetters = 0;
     Instant end = Instant.ofEpochMilli(scenario.endMs());
-    try (OfflinePipeline pipeline = new OfflinePipeline(settings, Clock.fixed(end.plus(Duration.ofHours(1)),
-        ZoneOffset.UTC), Instant.ofEpochMilli(scenario.startMs()), stateDir)) {
-      int n = 0;
+    try (ShardedPipeline pipeline = new ShardedPipeline(settings, Clock.fixed(end.plus(Duration.ofHours(1)),
+        ZoneOffset.UTC), Instant.ofEpochMilli(scenario.startMs()), stateDir, shards,
+        Runtime.getRuntime().availableProcessors())) {
+      List<OfflinePipeline.Encoded> round = new ArrayList<>(ROUND);
       for (SpecificRecord r : scenario.records()) {
-        pipeline.pipe(r);
-        if (++n % DRAIN_EVERY == 0) {
+        round.add(pipeline.encode(r));
+        if (round.size() == ROUND) {
+          pipeline.pipe(round);
+          round.clear();
           out.addAll(pipeline.drainCandidates());
           deadLetters += pipeline.drainDeadLetters().size();
         }
       }
+      pipeline.pipe(round);
+      pipeline.finish();
       out.addAll(pipeline.drainCandidates());
       deadLetters += pipeline.drainDeadLetters().size();
     } catch (RuntimeException e) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.foreshock.avro.ChangeEvent;
+import dev.foreshock.avro.MemorySample;
 import dev.foreshock.backtest.OfflinePipeline;
 import dev.foreshock.config.ForeshockSettings;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
@@ -106,6 +107,12 @@ class DashboardRoutesTest {
 
     assertThat(names(answer.path("targets"))).containsExactlyInAnyOrderElementsOf(data.targets);
     assertThat(names(answer.path("resources"))).containsExactlyInAnyOrderElementsOf(data.resources);
+    // a resource's latest figures are its newest closed window's
+    for (JsonNode r : answer.path("resources")) {
+      MemorySample newest = data.lastClosedSample(r.path("name").asText());
+      assertThat(r.path("latestTs").asLong()).as(r.path("name").asText())
+          .isEqualTo(Math.floorDiv(newest.getTs(), 60_000L) * 60_000L + 60_000L);
+    }
     assertThat(names(answer.path("services"))).containsExactlyInAnyOrderElementsOf(data.services);
     assertThat(answer.path("latestTs").asLong()).isBetween(BASE.toEpochMilli(), data.end);
   }

@@ -114,6 +114,22 @@ final class QueryTelemetry {
     records.sort(Comparator.comparingLong(QueryTelemetry::ts));
   }
 
+  /**
+   * The last sample of {@code resource} in its newest closed 1-minute window (the one before the
+   * window of its last sample): the latest figures the query API shows.
+   */
+  MemorySample lastClosedSample(String resource) {
+    long lastWindow = Math.floorDiv(lastSample.get(resource).getTs(), 60_000L) * 60_000L;
+    MemorySample found = null;
+    for (SpecificRecord r : records) {
+      if (r instanceof MemorySample m && m.getResource().equals(resource) && m.getTs() < lastWindow
+          && (found == null || m.getTs() >= found.getTs())) {
+        found = m;
+      }
+    }
+    return found;
+  }
+
   static long ts(SpecificRecord r) {
     if (r instanceof ServiceDependencies d) {
       return d.getTs() == null ? 0 : d.getTs();

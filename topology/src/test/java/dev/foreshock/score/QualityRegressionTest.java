@@ -2,6 +2,7 @@ package dev.foreshock.score;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.foreshock.backtest.Backtest;
 import dev.foreshock.config.ForeshockSettings;
 import dev.foreshock.simulate.Scenarios;
 import java.io.IOException;
@@ -33,7 +34,7 @@ class QualityRegressionTest {
     assertThat(baseline.scenarios().keySet()).as("the baseline covers every scenario")
         .containsExactlyInAnyOrderElementsOf(Scenarios.names());
 
-    Evaluation.Result result = Evaluation.run(List.of(), baseline.seeds(), ForeshockSettings.defaults(), scratch,
+    Evaluation.Result result = Evaluation.run(List.of(), baseline.seeds(), ForeshockSettings.defaults(), Backtest.DEFAULT_SHARDS, scratch,
         run -> { });
 
     assertThat(result.runs()).allSatisfy(run -> assertThat(run.deadLetters()).as("dead letters of %s #%d",

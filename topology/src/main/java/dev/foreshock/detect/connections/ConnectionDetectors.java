@@ -7,6 +7,8 @@ import dev.foreshock.detect.Signals;
 import dev.foreshock.ingest.Telemetry;
 import dev.foreshock.json.JsonSerde;
 import dev.foreshock.metrics.PipelineMetrics;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -52,6 +54,9 @@ import org.apache.kafka.streams.state.Stores;
  *       {@link ConnectionWindowFigures}), {@link StoreNames#CONNECTION_PATTERNS} (current bursts,
  *       period and failures per target, {@link ConnectionPattern}),
  *       {@link StoreNames#CONNECTION_DETECTOR_STATE} (checkpoints, {@link ConnectionDetectorState}).
+ *       Only the query API reads the windows; patterns and checkpoints are what a restart resumes
+ *       from. All three are left out with {@link dev.foreshock.StateStores.Scope#DETECTION_ONLY}
+ *       (offline backtest).
  *   <li><b>Output</b>: {@link CandidateSignal}s keyed by target, to {@link Signals}; the last
  *       active signal of an open episode is re-sent after {@code connections.refresh} (10 min)
  *       without one, so that the correlator does not take it as stale.
@@ -71,18 +76,30 @@ public final class ConnectionDetectors {
 
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
-    builder.addStateStore(Stores.windowStoreBuilder(
-        stores.window(StoreNames.CONNECTION_WINDOWS, settings.storeRetention(), settings.window()),
-        Serdes.String(), new JsonSerde<>(ConnectionWindowFigures.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(StoreNames.CONNECTION_PATTERNS),
-        Serdes.String(), new JsonSerde<>(ConnectionPattern.class)));
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-        Stores.inMemoryKeyValueStore(StoreNames.CONNECTION_DETECTOR_STATE),
-        Serdes.String(), new JsonSerde<>(ConnectionDetectorState.class)));
+    // connection-windows: only the query API reads it; connection-patterns: the query API and a
+    // restart; connection-detector-state: a restart. An offline backtest needs none of them.
+    boolean keepWindows = stores.forQueries();
+    boolean keepCheckpoints = stores.forQueries() || stores.forRestarts();
+    List<String> names = new ArrayList<>(3);
+    if (keepWindows) {
+      builder.addStateStore(Stores.windowStoreBuilder(
+          stores.window(StoreNames.CONNECTION_WINDOWS, settings.storeRetention(), settings.window()),
+          Serdes.String(), new JsonSerde<>(ConnectionWindowFigures.class)));
+      names.add(StoreNames.CONNECTION_WINDOWS);
+    }
+    if (keepCheckpoints) {
+      builder.addStateStore(Stores.keyValueStoreBuilder(
+          Stores.inMemoryKeyValueStore(StoreNames.CONNECTION_PATTERNS),
+          Serdes.String(), new JsonSerde<>(ConnectionPattern.class)));
+      builder.addStateStore(Stores.keyValueStoreBuilder(
+          Stores.inMemoryKeyValueStore(StoreNames.CONNECTION_DETECTOR_STATE),
+          Serdes.String(), new JsonSerde<>(ConnectionDetectorState.class)));
+      names.add(StoreNames.CONNECTION_PATTERNS);
+      names.add(StoreNames.CONNECTION_DETECTOR_STATE);
+    }
     KStream<String, CandidateSignal> out = telemetry.connections().process(
-        () -> new ConnectionProcessor(settings, metrics), Named.as("connection-detectors"),
-        StoreNames.CONNECTION_WINDOWS, StoreNames.CONNECTION_PATTERNS, StoreNames.CONNECTION_DETECTOR_STATE);
+        () -> new ConnectionProcessor(settings, metrics, keepWindows, keepCheckpoints),
+        Named.as("connection-detectors"), names.toArray(new String[0]));
     signals.add(out);
   }
 }

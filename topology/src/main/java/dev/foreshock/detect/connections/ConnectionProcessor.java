@@ -29,7 +29,8 @@ import org.slf4j.LoggerFactory;
  * checkpoint interval; signals are forwarded keyed by target.
  *
  * <p>The trackers live in memory (per-record work is a few hash operations, no store access) and
- * are restored from the stores when the task starts.
+ * are restored from the stores when the task starts. Without the query API and restarts (an
+ * offline backtest) the stores are not in the topology and nothing is written.
  */
 final class ConnectionProcessor implements Processor<String, ConnectionEvent, String, CandidateSignal> {
 
@@ -41,6 +42,9 @@ final class ConnectionProcessor implements Processor<String, ConnectionEvent, St
   private final long windowMs;
   private final long graceMs;
   private final Map<String, TargetTracker> targets = new HashMap<>();
+  /** whether the stores are in the topology (else they are not written) */
+  private final boolean keepWindows;
+  private final boolean keepCheckpoints;
   private ProcessorContext<String, CandidateSignal> context;
   private WindowStore<String, ConnectionWindowFigures> windows;
   private KeyValueStore<String, ConnectionPattern> patterns;
@@ -55,7 +59,9 @@ final class ConnectionProcessor implements Processor<String, ConnectionEvent, St
   private final TargetTracker.Sink sink = new TargetTracker.Sink() {
     @Override
     public void window(ConnectionWindowFigures figures) {
-      pending.add(figures);
+      if (keepWindows) {
+        pending.add(figures);
+      }
     }
 
     @Override
@@ -66,7 +72,19 @@ final class ConnectionProcessor implements Processor<String, ConnectionEvent, St
     }
   };
 
+  /** With every store. */
   ConnectionProcessor(ConnectionSettings settings, PipelineMetrics metrics) {
+    this(settings, metrics, true, true);
+  }
+
+  /**
+   * @param keepWindows whether {@code connection-windows} is in the topology
+   * @param keepCheckpoints whether {@code connection-patterns} and {@code connection-detector-state} are
+   */
+  ConnectionProcessor(ConnectionSettings settings, PipelineMetrics metrics, boolean keepWindows,
+      boolean keepCheckpoints) {
+    this.keepWindows = keepWindows;
+    this.keepCheckpoints = keepCheckpoints;
     this.settings = settings;
     this.metrics = metrics;
     this.windowMs = settings.window().toMillis();
@@ -76,7 +94,12 @@ final class ConnectionProcessor implements Processor<String, ConnectionEvent, St
   @Override
   public void init(ProcessorContext<String, CandidateSignal> context) {
     this.context = context;
-    this.windows = context.getStateStore(StoreNames.CONNECTION_WINDOWS);
+    if (keepWindows) {
+      this.windows = context.getStateStore(StoreNames.CONNECTION_WINDOWS);
+    }
+    if (!keepCheckpoints) {
+      return;
+    }
     this.patterns = context.getStateStore(StoreNames.CONNECTION_PATTERNS);
     this.states = context.getStateStore(StoreNames.CONNECTION_DETECTOR_STATE);
     try (KeyValueIterator<String, ConnectionDetectorState> it = states.all()) {
@@ -131,17 +154,22 @@ final class ConnectionProcessor implements Processor<String, ConnectionEvent, St
       t.closeUpTo(before, sink);
       if (t.idleSince(idleCutoff)) {
         t.clearAll(before, sink);
-        patterns.delete(t.target());
-        states.delete(t.target());
+        if (keepCheckpoints) {
+          patterns.delete(t.target());
+          states.delete(t.target());
+        }
         it.remove();
         continue;
       }
       boolean checkpoint = t.takeCheckpointDue(before, checkpointMs);
-      if (t.takePatternChange() || checkpoint) {
-        patterns.put(t.target(), t.pattern());
-      }
-      if (checkpoint) {
-        states.put(t.target(), t.state());
+      boolean patternChanged = t.takePatternChange();
+      if (keepCheckpoints) {
+        if (patternChanged || checkpoint) {
+          patterns.put(t.target(), t.pattern());
+        }
+        if (checkpoint) {
+          states.put(t.target(), t.state());
+        }
       }
     }
     if (before >= nextFlushAt) {

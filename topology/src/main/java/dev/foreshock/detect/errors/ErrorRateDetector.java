@@ -7,6 +7,8 @@ import dev.foreshock.detect.Signals;
 import dev.foreshock.ingest.Telemetry;
 import dev.foreshock.json.JsonSerde;
 import dev.foreshock.metrics.PipelineMetrics;
+import java.util.ArrayList;
+import java.util.List;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.kstream.KStream;
@@ -35,9 +37,11 @@ import org.apache.kafka.streams.state.Stores;
  *   <li><b>Output</b>: {@link CandidateSignal}s keyed by service, on change and re-sent every
  *       {@code errors.resend-every} (10 min) while a spike lasts, evidence {@code errorRatio},
  *       {@code baselineRatio}, {@code requests}, {@code errors}.
- *   <li><b>Stores</b>: {@link StoreNames#ERROR_WINDOWS} (per-window figures, retention
- *       {@code errors.retention}) and {@link StoreNames#ERROR_BASELINES} (per-service baseline),
- *       for the query API.
+ *   <li><b>Stores</b>: {@link StoreNames#ERROR_WINDOWS} (per-window figures, one row per service
+ *       and window written when the window is judged, retention {@code errors.retention}; only the
+ *       query API reads it) and {@link StoreNames#ERROR_BASELINES} (per-service baseline, for the
+ *       query API and a restart). Both are left out with
+ *       {@link dev.foreshock.StateStores.Scope#DETECTION_ONLY} (offline backtest).
  * </ul>
  */
 public final class ErrorRateDetector {
@@ -57,16 +61,26 @@ public final class ErrorRateDetector {
 
   /** Adds the detector's processors and stores to {@code builder} and its signals to {@code signals}. */
   public void addTo(StreamsBuilder builder, Telemetry telemetry, Signals signals) {
-    builder.addStateStore(Stores.windowStoreBuilder(
-            stores.window(WINDOWS_STORE, settings.retention(), settings.window()),
-            Serdes.String(), new JsonSerde<>(ErrorWindow.class))
-        .withCachingEnabled());
-    builder.addStateStore(Stores.keyValueStoreBuilder(
-            stores.keyValue(BASELINES_STORE), Serdes.String(), new JsonSerde<>(ErrorBaseline.class))
-        .withCachingEnabled());
+    // error-windows: only the query API reads it; error-baselines: the query API and a restart
+    boolean keepWindows = stores.forQueries();
+    boolean keepBaselines = stores.forQueries() || stores.forRestarts();
+    List<String> names = new ArrayList<>(2);
+    if (keepWindows) {
+      // each window is written once, when judged: nothing for a cache to fold
+      builder.addStateStore(Stores.windowStoreBuilder(
+          stores.window(WINDOWS_STORE, settings.retention(), settings.window()),
+          Serdes.String(), new JsonSerde<>(ErrorWindow.class)));
+      names.add(WINDOWS_STORE);
+    }
+    if (keepBaselines) {
+      builder.addStateStore(Stores.keyValueStoreBuilder(
+              stores.keyValue(BASELINES_STORE), Serdes.String(), new JsonSerde<>(ErrorBaseline.class))
+          .withCachingEnabled());
+      names.add(BASELINES_STORE);
+    }
     KStream<String, CandidateSignal> spikes = telemetry.requests()
-        .process(() -> new ErrorRateProcessor(settings, metrics), Named.as("error-rate-spikes"),
-            WINDOWS_STORE, BASELINES_STORE);
+        .process(() -> new ErrorRateProcessor(settings, metrics, keepWindows, keepBaselines),
+            Named.as("error-rate-spikes"), names.toArray(new String[0]));
     signals.add(spikes);
   }
 }

@@ -26,17 +26,24 @@ import org.slf4j.LoggerFactory;
  * {@link CandidateSignal} when the spike state changes.
  *
  * <p>Each service's {@link SpikeTracker} and open windows live in memory (a hash lookup and two
- * additions per record; a judgement per closed window without any store read). They are written
- * to the stores so that the query API sees them and a restart resumes from them:
+ * additions per record; a judgement per closed window without any store read). What the stores
+ * get, so that the query API sees it and a restart resumes from it:
  * <ul>
- *   <li>open windows when changed, at most every half window of stream time, and when judged:
- *       the query API's open window trails by at most that, and after a crash at most the sums
- *       of half a window that had already been committed are missing from an open window;
+ *   <li>each window once, when it is judged ({@code error-windows}, closed, with the baseline it
+ *       was judged against): one row per service and window, never the running sums of an open
+ *       one while it fills. So the query API shows a window once it is judged (at most window +
+ *       grace behind stream time). When the task closes cleanly (shutdown, rebalance) the open
+ *       windows and unsaved baselines are written too, and the next owner resumes them exactly
+ *       (until judged, such a window shows in the query API with {@code closed} false); after a
+ *       crash the windows open at that moment resume empty: the request stats of at most window +
+ *       grace of event time before the crash are missing from them;
  *   <li>the baseline ({@code error-baselines}) when a service is first seen, with every signal, and
  *       otherwise every {@value #SAVE_EVERY_WINDOWS} judged windows: the query API's baseline is
  *       at most that many windows old, and a crash loses at most that many windows of baseline
  *       history (never a spike's state, which changes only with a signal).
  * </ul>
+ * Either store may be left out of the topology (an offline backtest, see
+ * {@link dev.foreshock.StateStores.Scope#DETECTION_ONLY}): then it is not written.
  */
 final class ErrorRateProcessor implements Processor<String, RequestStats, String, CandidateSignal> {
 
@@ -52,7 +59,14 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
   private final long grace;
   /** every known service: its tracker and open windows */
   private final Map<String, ServiceState> services = new HashMap<>();
+  /** {@code firstOpen} of the last pass over every service: until it moves, no window can be due. */
+  private long passedUpTo = Long.MIN_VALUE;
+  /** Services first seen since the last pass over every service. */
+  private final List<String> firstSeen = new ArrayList<>();
   private ProcessorContext<String, CandidateSignal> context;
+  /** whether the stores are in the topology (else they are not written) */
+  private final boolean keepWindows;
+  private final boolean keepBaselines;
   private WindowStore<String, ErrorWindow> windows;
   private KeyValueStore<String, ErrorBaseline> baselines;
 
@@ -61,8 +75,6 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
     final long start;
     long requests;
     long errors;
-    boolean dirty;
-    long writtenAt = Long.MIN_VALUE;
 
     OpenWindow(long start, long requests, long errors) {
       this.start = start;
@@ -84,7 +96,18 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
     }
   }
 
+  /** With both stores. */
   ErrorRateProcessor(ErrorRateSettings settings, PipelineMetrics metrics) {
+    this(settings, metrics, true, true);
+  }
+
+  /**
+   * @param keepWindows whether {@code error-windows} is in the topology
+   * @param keepBaselines whether {@code error-baselines} is in the topology
+   */
+  ErrorRateProcessor(ErrorRateSettings settings, PipelineMetrics metrics, boolean keepWindows, boolean keepBaselines) {
+    this.keepWindows = keepWindows;
+    this.keepBaselines = keepBaselines;
     this.settings = settings;
     this.rule = new SpikeRule(settings);
     this.metrics = metrics;
@@ -95,9 +118,35 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
   @Override
   public void init(ProcessorContext<String, CandidateSignal> context) {
     this.context = context;
-    this.windows = context.getStateStore(ErrorRateDetector.WINDOWS_STORE);
-    this.baselines = context.getStateStore(ErrorRateDetector.BASELINES_STORE);
-    // After a restart: the baselines, and the windows that were open, from their last written sums.
+    if (keepWindows) {
+      this.windows = context.getStateStore(ErrorRateDetector.WINDOWS_STORE);
+    }
+    if (keepBaselines) {
+      this.baselines = context.getStateStore(ErrorRateDetector.BASELINES_STORE);
+      restore();
+    }
+    // Windows close by stream time: a check every sixth of a window keeps the delay small.
+    long every = Math.max(1_000L, Math.min(size / 6, 10_000L));
+    context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME, this::closeWindows);
+    long forgetEvery = Math.max(60_000L, settings.idleExpiry().toMillis() / 24);
+    context.schedule(Duration.ofMillis(forgetEvery), PunctuationType.STREAM_TIME, this::forgetIdle);
+  }
+
+  /** A service seen for the first time: known to the query API and to a restart from now on. */
+  private void announce(String service, ServiceState state) {
+    if (state != null && state.unsaved < 0) {
+      if (keepBaselines) {
+        baselines.put(service, state.tracker.snapshot(service));
+      }
+      state.unsaved = 0;
+    }
+  }
+
+  /**
+   * After a restart: the baselines, and the windows that were open when the task last closed
+   * cleanly, from the sums {@link #close()} wrote.
+   */
+  private void restore() {
     List<ErrorBaseline> stored = new ArrayList<>();
     try (KeyValueIterator<String, ErrorBaseline> all = baselines.all()) {
       all.forEachRemaining(kv -> stored.add(kv.value));
@@ -105,20 +154,18 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
     for (ErrorBaseline b : stored) {
       ServiceState state = new ServiceState(SpikeTracker.restore(b, settings, rule), 0);
       services.put(b.service(), state);
+      if (windows == null) {
+        continue;
+      }
       long from = Math.max(b.closedUpTo(), 0L);
       try (WindowStoreIterator<ErrorWindow> it = windows.fetch(b.service(), from, Long.MAX_VALUE - size)) {
         it.forEachRemaining(kv -> {
-          if (!kv.value.closed()) {
+          if (!kv.value.closed()) { // written by close()
             state.open.add(new OpenWindow(kv.key, kv.value.requests(), kv.value.errors()));
           }
         });
       }
     }
-    // Windows close by stream time: a check every sixth of a window keeps the delay small.
-    long every = Math.max(1_000L, Math.min(size / 6, 10_000L));
-    context.schedule(Duration.ofMillis(every), PunctuationType.STREAM_TIME, this::closeWindows);
-    long forgetEvery = Math.max(60_000L, settings.idleExpiry().toMillis() / 24);
-    context.schedule(Duration.ofMillis(forgetEvery), PunctuationType.STREAM_TIME, this::forgetIdle);
   }
 
   @Override
@@ -134,6 +181,7 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
     if (service == null) {
       service = new ServiceState(SpikeTracker.fresh(settings, rule), -1);
       services.put(stats.getService(), service);
+      firstSeen.add(stats.getService());
     }
     List<OpenWindow> open = service.open;
     OpenWindow w = null;
@@ -149,23 +197,30 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
     }
     w.requests += stats.getRequests();
     w.errors += stats.getErrors();
-    w.dirty = true;
   }
 
   private void closeWindows(long streamTime) {
     long bound = streamTime - grace; // windows ending at or before this are complete
     long firstOpen = Math.floorDiv(bound - size, size) * size + size;
+    if (firstOpen == passedUpTo) {
+      // The punctuation runs several times per window; a window that was not due at the last pass
+      // is not due now, and no record can open one that is (it would be late): only announce the
+      // services seen for the first time since.
+      for (String service : firstSeen) {
+        announce(service, services.get(service));
+      }
+      firstSeen.clear();
+      return;
+    }
+    passedUpTo = firstOpen;
+    firstSeen.clear();
     for (Map.Entry<String, ServiceState> e : services.entrySet()) {
       ServiceState state = e.getValue();
       if (state.open.isEmpty()) {
         continue;
       }
       String service = e.getKey();
-      if (state.unsaved < 0) {
-        // first seen: known to a restart from now on, so its open windows are resumed
-        baselines.put(service, state.tracker.snapshot(service));
-        state.unsaved = 0;
-      }
+      announce(service, state);
       List<OpenWindow> due = null;
       for (OpenWindow w : state.open) {
         if (w.start < firstOpen) {
@@ -173,10 +228,6 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
             due = new ArrayList<>(2);
           }
           due.add(w);
-        } else if (w.dirty && (w.writtenAt == Long.MIN_VALUE || streamTime - w.writtenAt >= size / 2)) {
-          w.dirty = false;
-          w.writtenAt = streamTime;
-          windows.put(service, ErrorWindow.open(w.start, w.start + size, w.requests, w.errors), w.start);
         }
       }
       if (due != null) {
@@ -195,7 +246,9 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
         continue; // judged before a restart
       }
       ErrorWindow w = ErrorWindow.open(o.start, o.start + size, o.requests, o.errors);
-      windows.put(service, w.judged(tracker.baseline()), o.start);
+      if (keepWindows) {
+        windows.put(service, w.judged(tracker.baseline()), o.start);
+      }
       CandidateSignal signal = tracker.judge(service, w, streamTime);
       state.unsaved++;
       if (signal != null) {
@@ -205,7 +258,9 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
     }
     tracker.closedUpTo(firstOpen);
     if (signalled || state.unsaved >= SAVE_EVERY_WINDOWS) {
-      baselines.put(service, tracker.snapshot(service));
+      if (keepBaselines) {
+        baselines.put(service, tracker.snapshot(service));
+      }
       state.unsaved = 0;
     }
   }
@@ -227,13 +282,35 @@ final class ErrorRateProcessor implements Processor<String, RequestStats, String
             settings.idleExpiry());
         context.forward(new Record<>(service, tracker.abandon(service, streamTime), streamTime));
       }
-      if (state.unsaved >= 0) {
+      if (state.unsaved >= 0 && keepBaselines) {
         baselines.delete(service);
       }
       it.remove();
     }
   }
 
+  /**
+   * When the task closes cleanly (shutdown, rebalance), its open windows and unsaved baselines are
+   * written, and committed with the task: the next owner resumes them exactly. (After a crash
+   * nothing of this runs: see the class comment.)
+   */
   @Override
-  public void close() {}
+  public void close() {
+    if (context == null) {
+      return;
+    }
+    for (Map.Entry<String, ServiceState> e : services.entrySet()) {
+      String service = e.getKey();
+      ServiceState state = e.getValue();
+      if (keepWindows) {
+        for (OpenWindow w : state.open) {
+          windows.put(service, ErrorWindow.open(w.start, w.start + size, w.requests, w.errors), w.start);
+        }
+      }
+      if (keepBaselines && state.unsaved != 0) {
+        baselines.put(service, state.tracker.snapshot(service));
+        state.unsaved = 0;
+      }
+    }
+  }
 }

@@ -39,7 +39,8 @@ import org.apache.kafka.streams.state.Stores;
  *       is never judged by the wall clock).
  *   <li><b>State</b>: every source in {@link StoreNames#GAP_SOURCES} (query API, restarts); at
  *       most {@code gaps.cache.entries} (10,000) recently heard sources per task also in memory,
- *       written to the store once a minute and on eviction. With more sources than that, each check
+ *       written to the store once a minute, on eviction and at a clean close (only on eviction with
+ *       {@link dev.foreshock.StateStores.Scope#DETECTION_ONLY}: an offline backtest never restarts). With more sources than that, each check
  *       also judges stored sources that are not held, in a rolling sweep (two per record since the
  *       last check, 500 to {@code gaps.sweep-entries} = 5,000). Sources silent for {@code gaps.forget-after} (24 h) are forgotten.
  *   <li><b>Output</b>: {@link CandidateSignal}s keyed by subject, on change and re-sent every
@@ -73,7 +74,7 @@ public final class TelemetryGapDetector {
         .merge(telemetry.changes().mapValues(v -> (SpecificRecord) v, Named.as("gap-watch-changes")),
             Named.as("gap-merge-changes"));
     KStream<String, CandidateSignal> gaps = watched.process(
-        () -> new TelemetryGapProcessor(settings, StoreNames.GAP_SOURCES), Named.as("telemetry-gaps"),
+        () -> new TelemetryGapProcessor(settings, StoreNames.GAP_SOURCES, stores.forRestarts()), Named.as("telemetry-gaps"),
         StoreNames.GAP_SOURCES);
     signals.add(gaps);
   }

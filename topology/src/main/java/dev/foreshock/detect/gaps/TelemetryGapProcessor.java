@@ -41,7 +41,9 @@ import org.slf4j.LoggerFactory;
  * sources; once some were evicted, it also judges the next stored sources that are not held (a
  * rolling sweep: two per record processed since the last check, at least 500 and at most
  * {@code gaps.sweep-entries}), so that a source outside the working set is still flagged,
- * escalated, re-sent and forgotten, later by up to one full sweep.
+ * escalated, re-sent and forgotten, later by up to one full sweep. Every reader of the store looks
+ * at the held sources first, so without restarts (an offline backtest) the once-a-minute writes are
+ * left out and a held source reaches the store only when it is evicted.
  */
 final class TelemetryGapProcessor implements Processor<String, SpecificRecord, String, CandidateSignal> {
 
@@ -50,6 +52,7 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
 
   private final GapSettings settings;
   private final String storeName;
+  private final boolean forRestarts;
   /** The working set, by store id. */
   private final BoundedCache<String, Cadence> held;
   /** target -> {latest scale change ts, latest replacement change ts} */
@@ -71,7 +74,18 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
   /** Records processed since the last sweep. */
   private long recordsSinceCheck;
 
+  /** With the held sources checkpointed for a restart. */
   TelemetryGapProcessor(GapSettings settings, String storeName) {
+    this(settings, storeName, true);
+  }
+
+  /**
+   * @param forRestarts whether changed held sources are written to the store once a minute, for a
+   *     restart to resume from; without (an offline backtest) a held source is written only when
+   *     it is evicted, since nothing else reads the store for a source that is held
+   */
+  TelemetryGapProcessor(GapSettings settings, String storeName, boolean forRestarts) {
+    this.forRestarts = forRestarts;
     this.settings = settings;
     this.storeName = storeName;
     this.held = new BoundedCache<>(settings.cacheEntries(), this::evicted);
@@ -383,6 +397,9 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
       store.delete(id);
     }
     forgotten.clear();
+    if (!forRestarts) {
+      return;
+    }
     boolean due = lastFlushWall == Long.MIN_VALUE
         || (streamTime >= 0 && streamTime - lastFlushStream >= FLUSH_EVERY_MS)
         || wallTime - lastFlushWall >= FLUSH_EVERY_MS;
@@ -401,6 +418,11 @@ final class TelemetryGapProcessor implements Processor<String, SpecificRecord, S
     }
   }
 
+  /** A clean close (shutdown, rebalance) writes every changed held source: the next owner resumes them exactly. */
   @Override
-  public void close() {}
+  public void close() {
+    if (forRestarts && store != null) {
+      held.forEach((id, c) -> write(c));
+    }
+  }
 }

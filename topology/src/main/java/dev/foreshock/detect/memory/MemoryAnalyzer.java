@@ -42,7 +42,7 @@ public final class MemoryAnalyzer {
   /** Projections this close to exhaustion are not re-emitted for every small shift. */
   private static final long MIN_MATERIAL_MS = Duration.ofHours(12).toMillis();
   /** Least fit quality of the shortest horizon's line for fast growth. */
-  private static final double FAST_MIN_R2 = 0.9;
+  private static final double FAST_MIN_R2 = 0.8;
   /** The daily judgement stays out of an episode that fast growth held this recently. */
   private static final long FAST_PRECEDENCE_MS = Duration.ofHours(3).toMillis();
   /** Fast growth must have held this long before it opens an episode (a step's ramp levels off sooner). */
@@ -50,7 +50,7 @@ public final class MemoryAnalyzer {
   /** The quantile of the detrended bucket maxima of the last hour that fast growth projects from. */
   private static final double FAST_PEAK_QUANTILE = 0.9;
   /** A break in fast growth longer than this starts its hold afresh (shorter ones are noise). */
-  private static final long FAST_HOLD_GAP_MS = Duration.ofMinutes(10).toMillis();
+  private static final long FAST_HOLD_GAP_MS = Duration.ofMinutes(20).toMillis();
   /** Days of peaks whose median excursion above the envelope gives the projected peak level. */
   static final int PEAK_DAYS = 3;
   /** Least days in the judging horizon before its daily rhythm is estimated and taken out. */
@@ -60,8 +60,15 @@ public final class MemoryAnalyzer {
   private static final int SEASON_ITERATIONS = 3;
   /** Least day-to-day autocorrelation of the bucket means' changes for a daily rhythm to be taken out. */
   private static final double SEASON_MIN_PERIODICITY = 0.3;
+  private static final double SQRT3 = Math.sqrt(3);
+  private static final int WEEK_DAYS = 7;
+  /** Buckets averaged at either end of a day's growth. */
+  private static final int FILL_SMOOTHING = 3;
+  /** The growth of a day not seen since the onset is at most this many times the mean growth seen. */
+  private static final double FILL_MAX_RATIO = 1.25;
 
   private final MemorySettings settings;
+  private final boolean informational;
   private final long windowMs;
   private final long hostExpiryMs;
   private final long rapidWindowMs;
@@ -72,8 +79,19 @@ public final class MemoryAnalyzer {
   private final double[] zs;
   private final int[] phase;
   private final double[] season;
+  private final double[] week;
+  private final double[] peakAbove;
 
   public MemoryAnalyzer(MemorySettings settings) {
+    this(settings, true);
+  }
+
+  /**
+   * @param informational whether the horizons that do not judge growth (only the query API's trend
+   *     view shows them) are fitted at all; an offline run that serves no query leaves them out
+   */
+  public MemoryAnalyzer(MemorySettings settings, boolean informational) {
+    this.informational = informational;
     this.settings = settings;
     this.windowMs = settings.window().toMillis();
     this.hostExpiryMs = settings.hostExpiry().toMillis();
@@ -86,6 +104,8 @@ public final class MemoryAnalyzer {
     this.zs = new double[n];
     this.phase = new int[n];
     this.season = new double[n];
+    this.week = new double[Math.max(n, 8 * 24)];
+    this.peakAbove = new double[n];
   }
 
   /** A new, empty state for {@code resource}. */
@@ -102,14 +122,46 @@ public final class MemoryAnalyzer {
       int points = (int) Math.max(2, Math.min(settings.horizonPoints(), hm / bucket));
       s.horizons.add(new HorizonState(hm, bucket, points));
     }
+    HorizonState judging = s.horizons.get(s.horizons.size() - 1);
+    judging.evicted = new SampleRing(evictedCapacity(judging));
+    judging.ring.sd = new double[judging.ring.capacity()];
     return s;
+  }
+
+  /** A day of buckets (at least one, at most the ring's capacity): what the judging horizon keeps of the buckets that left its ring. */
+  private static int evictedCapacity(HorizonState h) {
+    long dayMs = Duration.ofDays(1).toMillis();
+    return (int) Math.max(1, Math.min(h.ring.capacity(), dayMs / h.bucketMs));
+  }
+
+  /**
+   * A stored state, ready to go on with, or null when it was built with other settings' horizons
+   * and rings (then it is started afresh rather than misread). A state written before the judging
+   * horizon kept its buckets' spread and the day that left its ring is brought up to date with its
+   * history: the spread of its stored buckets makes their peak their maximum (as it was), and the
+   * day that left the ring starts empty.
+   */
+  public MemorySeries adopt(MemorySeries s) {
+    if (s.horizons.isEmpty()) {
+      return null;
+    }
+    HorizonState judging = s.horizons.get(s.horizons.size() - 1);
+    if (judging.ring != null && judging.ring.sd == null && judging.evicted == null && judging.ring.start != null) {
+      Ring r = judging.ring;
+      r.sd = new double[r.capacity()];
+      for (int i = 0; i < r.capacity(); i++) {
+        r.sd[i] = Math.max(0, (r.max[i] - r.mean[i]) / SQRT3);
+      }
+      judging.evicted = new SampleRing(evictedCapacity(judging));
+    }
+    return fits(s) ? s : null;
   }
 
   /**
    * Whether a stored state was built with these settings' horizons and rings; a state from other
    * settings (horizons changed between runs) is started afresh rather than misread.
    */
-  public boolean fits(MemorySeries s) {
+  boolean fits(MemorySeries s) {
     MemorySeries fresh = newSeries(s.resource);
     if (s.recent == null || s.windowMax == null || s.horizons.size() != fresh.horizons.size()
         || s.recent.ts.length != fresh.recent.ts.length || s.windowMax.ts.length != fresh.windowMax.ts.length) {
@@ -118,7 +170,10 @@ public final class MemoryAnalyzer {
     for (int i = 0; i < fresh.horizons.size(); i++) {
       HorizonState a = s.horizons.get(i);
       HorizonState b = fresh.horizons.get(i);
-      if (a.horizonMs != b.horizonMs || a.bucketMs != b.bucketMs || a.ring.capacity() != b.ring.capacity()) {
+      if (a.horizonMs != b.horizonMs || a.bucketMs != b.bucketMs || a.ring.capacity() != b.ring.capacity()
+          || (b.ring.sd == null) != (a.ring.sd == null) || a.ring.sd != null && a.ring.sd.length != a.ring.capacity()
+          || (b.evicted == null) != (a.evicted == null)
+          || b.evicted != null && a.evicted.ts.length != b.evicted.ts.length) {
         return false;
       }
     }
@@ -205,12 +260,16 @@ public final class MemoryAnalyzer {
       HorizonState h = s.horizons.get(i);
       long bucketStart = Math.floorDiv(w.start, h.bucketMs) * h.bucketMs;
       if (h.bucket.open() && bucketStart > h.bucket.start) {
-        h.ring.add(h.bucket.start, h.bucket.min, h.bucket.max, h.bucket.sum / h.bucket.count);
+        if (h.evicted != null && h.ring.size == h.ring.capacity()) {
+          int oldest = h.ring.slot(0);
+          h.evicted.add(h.ring.start[oldest], h.ring.mean[oldest]);
+        }
+        h.ring.add(h.bucket.start, h.bucket.min, h.bucket.max, h.bucket.sum / h.bucket.count, h.bucket.sd());
         h.bucket.count = 0;
         // an informational horizon (only the query API's trend view) is refitted at most every
         // INFO_REFIT_MS: the 1-h horizon closes a bucket every minute, and its O(k^2) fits were
         // the largest cost of the detector
-        if (i == last || h.trend == null || windowEnd - h.trend.ts() >= INFO_REFIT_MS) {
+        if (i == last || informational && (h.trend == null || windowEnd - h.trend.ts() >= INFO_REFIT_MS)) {
           fitHorizon(s, h, windowEnd, i == last, sink);
         }
         if (i == 0 && last > 0) {
@@ -288,8 +347,13 @@ public final class MemoryAnalyzer {
     double excursion = peakExcursion(r, from, n, projNow, projSlope, minSpanSec, periods);
     double peakNow = projNow + excursion;
     Double ste = null;
+    long provisionalOnset = n == 0 ? now : r.start[r.slot(onsetIndex)];
+    if (judge && s.growthSeverity != null && s.growthOnsetTs != 0) {
+      provisionalOnset = Math.min(provisionalOnset, s.growthOnsetTs);
+    }
     if (s.limit > 0 && slope > 0) {
-      ste = TrendMath.secondsToExhaustion(peakNow, s.limit, projSlope);
+      double weekly = judge ? weeklyProjection(h, n, now, provisionalOnset, s.limit) : Double.NaN;
+      ste = Double.isNaN(weekly) ? TrendMath.secondsToExhaustion(peakNow, s.limit, projSlope) : weekly;
     }
     long onsetTs = n == 0 ? now : r.start[r.slot(onsetIndex)];
     if (judge && s.growthSeverity != null && s.growthOnsetTs != 0) {
@@ -365,7 +429,7 @@ public final class MemoryAnalyzer {
         int m = 0;
         for (int i = from; i < n; i++) {
           if (phase[i] == p && xs[i] >= -daysSec) {
-            zs[m++] = r.max[r.slot(i)] - (atNow + slope * xs[i]);
+            zs[m++] = typicalPeak(r, r.slot(i)) - (atNow + slope * xs[i]);
           }
         }
         if (m > 0) {
@@ -378,7 +442,7 @@ public final class MemoryAnalyzer {
     double second = 0;
     for (int i = from; i < n; i++) {
       if (xs[i] >= -minSpanSec) {
-        double e = r.max[r.slot(i)] - (atNow + slope * xs[i]);
+        double e = typicalPeak(r, r.slot(i)) - (atNow + slope * xs[i]);
         if (e > top) {
           second = top;
           top = e;
@@ -388,6 +452,147 @@ public final class MemoryAnalyzer {
       }
     }
     return second;
+  }
+
+  /**
+   * Seconds until the typical peaks reach {@code limit}, projected bucket by bucket with the growth
+   * of the same time of the week before: the level a week from now is that of now-plus-the-bucket a
+   * week ago plus the week's growth (a leak that follows the traffic grows less at night and at
+   * weekends, and a projection at the average rate errs by a fifth when the days left are weekdays,
+   * or a weekend). A bucket's peak is its mean plus the typical excursion of the peaks above the
+   * mean at that time of day (the median over the last {@value #PEAK_DAYS} days of
+   * {@link #typicalPeak} less the mean). The stretch of the week before the onset (or before the
+   * ring and the day that left it) is filled in at the fastest 24-h growth seen since the onset,
+   * at most {@value #FILL_MAX_RATIO} times the mean. Returns NaN without two whole days since the onset or when the buckets do not
+   * divide a day (the caller falls back to the fitted line). O(points + days projected).
+   */
+  private double weeklyProjection(HorizonState h, int n, long now, long onsetTs, double limit) {
+    long dayMs = Duration.ofDays(1).toMillis();
+    if (dayMs % h.bucketMs != 0 || dayMs / h.bucketMs < 4) {
+      return Double.NaN;
+    }
+    int perDay = (int) (dayMs / h.bucketMs);
+    int weekLen = WEEK_DAYS * perDay;
+    Ring r = h.ring;
+    // the last whole day ends with the last closed bucket, a window or so before now
+    long end = n == 0 ? now : r.start[r.slot(n - 1)] + h.bucketMs;
+    if (n < 2 * perDay || now - end >= h.bucketMs || weekLen + perDay > week.length) {
+      return Double.NaN;
+    }
+    // whole days since the onset, counted back from now
+    int daysAfterOnset = 0;
+    while (daysAfterOnset < n / perDay && r.start[r.slot(n - perDay * (daysAfterOnset + 1))] >= onsetTs) {
+      daysAfterOnset++;
+    }
+    if (daysAfterOnset < 2) {
+      return Double.NaN;
+    }
+    // the growth of a day not seen since the onset: the fastest of the days seen (each the growth
+    // over 24 h between the same times of day, a few buckets averaged); a leak that follows the
+    // traffic and began before a weekend is thus not projected at its weekend pace all week long
+    int onsetIndex = n - perDay * daysAfterOnset;
+    while (onsetIndex > 0 && r.start[r.slot(onsetIndex - 1)] >= onsetTs) {
+      onsetIndex--;
+    }
+    double meanGrowth = (blockMean(r, n, perDay, 0) - blockMean(r, n, perDay, daysAfterOnset - 1))
+        / (daysAfterOnset - 1);
+    double fastest = Double.NEGATIVE_INFINITY;
+    for (int e = onsetIndex + perDay + FILL_SMOOTHING - 1; e < n; e++) {
+      fastest = Math.max(fastest, meanOf(r, e - FILL_SMOOTHING + 1, e + 1)
+          - meanOf(r, e - perDay - FILL_SMOOTHING + 1, e - perDay + 1));
+    }
+    // (at most FILL_MAX_RATIO times the mean: a daily rhythm that differs by weekday also shows in
+    // the growth between the same times of two days)
+    double perDayGrowth = Math.max(meanGrowth, Math.min(fastest, FILL_MAX_RATIO * meanGrowth));
+    // eight days of bucket means up to now, as a leak running all along would have shown them:
+    // the ring (seven days), the day that left it, and before the onset the level less the growth
+    // the leak would have added
+    int len = weekLen + perDay;
+    SampleRing out = h.evicted;
+    for (int p = len - 1; p >= 0; p--) {
+      int v = n - (len - p);
+      long t = end - (long) (len - p) * h.bucketMs;
+      double m;
+      if (v >= 0) {
+        m = r.mean[r.slot(v)];
+      } else if (out != null && out.size >= -v && out.ts[out.slot(out.size + v)] == t) {
+        m = out.used[out.slot(out.size + v)];
+      } else {
+        week[p] = week[p + perDay] - perDayGrowth;
+        continue;
+      }
+      if (t < onsetTs) {
+        m += perDayGrowth * (t - onsetTs) / (double) dayMs;
+      }
+      week[p] = m;
+    }
+    // the typical excursion of the peaks above the mean, per time of day (index p % perDay)
+    int peakDays = Math.min(PEAK_DAYS, daysAfterOnset);
+    for (int q = 0; q < perDay; q++) {
+      for (int d = 0; d < peakDays; d++) {
+        int k = r.slot(n - perDay * (d + 1) + q);
+        zs[d] = typicalPeak(r, k) - r.mean[k];
+      }
+      peakAbove[q] = TrendMath.median(zs, peakDays);
+    }
+    // the week's growth: the last day's mean less the mean of the same day a week before
+    double weekGrowth = 0;
+    for (int q = 0; q < perDay; q++) {
+      weekGrowth += week[len - perDay + q] - week[q];
+    }
+    weekGrowth /= perDay;
+    double prev = week[len - 1] + peakAbove[(len - 1) % perDay];
+    double prevT = -h.bucketMs / 2.0; // bucket centre, relative to end
+    if (prev >= limit) {
+      return 0;
+    }
+    if (!(weekGrowth > 0)) {
+      return Double.POSITIVE_INFINITY;
+    }
+    long horizonMs = settings.growthWarnWithin().toMillis() * 2;
+    for (int w = 1; ; w++) {
+      for (int j = 0; j < weekLen; j++) {
+        double t = (j - weekLen + 0.5) * h.bucketMs + w * 7.0 * dayMs;
+        double q = week[perDay + j] + w * weekGrowth + peakAbove[j % perDay];
+        if (q >= limit) {
+          double at = q > prev ? prevT + (t - prevT) * (limit - prev) / (q - prev) : t;
+          return Math.max(0, (at - (now - end)) / 1000.0);
+        }
+        prev = q;
+        prevT = t;
+        if (t > horizonMs) {
+          return Double.POSITIVE_INFINITY;
+        }
+      }
+    }
+  }
+
+  /** The mean of the bucket means of ring positions {@code [from, to)}. */
+  private static double meanOf(Ring r, int from, int to) {
+    double sum = 0;
+    for (int i = from; i < to; i++) {
+      sum += r.mean[r.slot(i)];
+    }
+    return sum / (to - from);
+  }
+
+  /** The mean of the bucket means of whole day {@code j} back from now (0 = the last 24 h). */
+  private static double blockMean(Ring r, int n, int perDay, int j) {
+    double sum = 0;
+    for (int i = n - perDay * (j + 1); i < n - perDay * j; i++) {
+      sum += r.mean[r.slot(i)];
+    }
+    return sum / perDay;
+  }
+
+  /**
+   * The typical top of a bucket's samples: its mean plus sqrt(3) standard deviations, the top of a
+   * sawtooth (values spread evenly between trough and top) without the noise's extreme that the
+   * bucket's maximum carries (about 2.5 noise deviations for a hundred samples); never above the
+   * maximum. The informational horizons keep no spread: their maximum.
+   */
+  private static double typicalPeak(Ring r, int k) {
+    return r.sd == null ? r.max[k] : Math.min(r.max[k], r.mean[k] + SQRT3 * r.sd[k]);
   }
 
   /**
@@ -452,9 +657,12 @@ public final class MemoryAnalyzer {
 
   /**
    * Growth too fast for the daily judgement (exhaustion within {@code memory.growth.fast-within},
-   * hours) and too slow for a rapid rise: judged on the shortest horizon, it must be a clean line
-   * (r2 &ge; 0.9, both halves rising, better than a step) and break above the highest level of the
-   * day before by the rapid breakout, which a daily rhythm or a sawtooth never does.
+   * hours) and too slow for a rapid rise: judged on the shortest horizon, its rolling minimum must
+   * be a clean line (r2 &ge; {@value #FAST_MIN_R2}, both halves rising, better than a step) and
+   * break above the highest level of the week before by the rapid breakout, which a daily rhythm or
+   * a sawtooth never does. It opens once it has held {@code FAST_MIN_HOLD_MS} (breaks of up to
+   * {@code FAST_HOLD_GAP_MS} allowed) and the envelope has gained at least half the slope over the
+   * hold (a step's ramp levels off).
    */
   private void judgeFastGrowth(MemorySeries s, HorizonState shortest, HorizonState longest, long now, Sink sink) {
     Ring r = shortest.ring;
@@ -477,19 +685,18 @@ public final class MemoryAnalyzer {
       ys[i] = low;
     }
     n = m;
-    double slope = TrendMath.theilSenSlope(xs, ys, 0, n, scratch);
+    // the cheap test first: most envelopes are no straight line at all, and the robust slope
+    // (O(n^2)) was the largest single cost of the detector when computed for every one of them
     TrendMath.Fit line = TrendMath.ols(xs, ys, 0, n);
-    if (!(slope > 0) || line.r2() < FAST_MIN_R2) {
+    double slope = line.r2() < FAST_MIN_R2 ? 0 : TrendMath.theilSenSlope(xs, ys, 0, n, scratch);
+    if (!(slope > 0)) {
       passFast(s, now, sink);
       return;
     }
     int split = n / 2;
     double firstHalf = TrendMath.theilSenSlope(xs, ys, 0, split + 1, scratch);
     double secondHalf = TrendMath.theilSenSlope(xs, ys, split, n, scratch);
-    // still climbing in its last quarter: a step's ramp (a reindex, a cache warm-up) levels off
-    double lastQuarter = TrendMath.theilSenSlope(xs, ys, n - Math.max(3, n / 4), n, scratch);
     boolean clean = Math.min(firstHalf, secondHalf) >= settings.growthHalfRatio() * slope
-        && lastQuarter >= settings.growthHalfRatio() * slope
         && TrendMath.sse(xs, ys, 0, n, line.slope(), line.intercept()) < TrendMath.bestStepSse(ys, 0, n);
     double priorMax = Double.NEGATIVE_INFINITY;
     Ring day = longest.ring;
@@ -515,12 +722,16 @@ public final class MemoryAnalyzer {
     if (climbing) {
       if (s.fastHoldSince == 0 || now - s.fastLastPassTs > FAST_HOLD_GAP_MS) {
         s.fastHoldSince = now;
+        s.fastHoldLevel = atNow;
       }
       s.fastLastPassTs = now;
     }
     if (climbing && breakout) {
-      if (s.growthSeverity == null && now - s.fastHoldSince < FAST_MIN_HOLD_MS) {
-        return; // a ramp of up to this long that then levels off is a step, not growth
+      // it must have held a while and still be climbing: a step's ramp (a reindex, a cache
+      // warm-up) levels off, and its envelope then gains less than half the slope over the hold
+      if (s.growthSeverity == null && (now - s.fastHoldSince < FAST_MIN_HOLD_MS
+          || atNow - s.fastHoldLevel < settings.growthHalfRatio() * slope * (now - s.fastHoldSince) / 1000.0)) {
+        return;
       }
       s.fastGrowthTs = now;
       Severity severity = ste <= settings.growthLeeway().toSeconds() ? Severity.CRITICAL : Severity.WARNING;

@@ -14,6 +14,7 @@ import dev.foreshock.metrics.PipelineMetrics;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
@@ -47,15 +48,16 @@ import org.apache.kafka.streams.state.WindowStore;
  *   <li>Growth (judged on the longest horizon, once per bucket): the lower envelope (bucket
  *       minima) since its hinge change point (at least {@code memory.growth.min-span} = 24 h ago)
  *       rises by Theil–Sen slope, with r2 &ge; 0.6, the level rising too, both halves rising, and a
- *       line fitting better than a single step; the projection from the recent peaks to
- *       {@code maxBytes} gives CRITICAL within {@code memory.growth.leeway} (72 h), WARNING within
+ *       line fitting better than a single step; the projection of the typical peaks (bucket mean
+ *       + sqrt(3) sd, per time of day) to {@code maxBytes}, bucket by bucket with the growth of the
+ *       same time of the week before, gives CRITICAL within {@code memory.growth.leeway} (72 h), WARNING within
  *       {@code memory.growth.warn-within} (30 d). Opens after {@code memory.growth.persistence} (2)
  *       agreeing evaluations, clears after {@code memory.growth.clear-after} (12 h) without growth;
  *       re-emitted when severity changes or the projected exhaustion moves by 25% of the time left.
  *   <li>Fast growth (shortest horizon, every minute, after a day of history): the rolling 15-min
- *       minimum of the last hour is a clean line (r2 &ge; 0.9), above the whole week's peak by 5%
- *       of the limit, reaching it within {@code memory.growth.fast-within} (12 h): MEMORY_GROWTH
- *       with horizon 1 h.
+ *       minimum of the last hour is a clean line (r2 &ge; 0.8), above the whole week's peak by 5%
+ *       of the limit, reaching it within {@code memory.growth.fast-within} (12 h), held 30 min
+ *       while the envelope gained at least half the slope: MEMORY_GROWTH with horizon 1 h.
  *   <li>Rapid rise (per sample): over the last {@code memory.rapid.window} (60 s) of samples, a
  *       straight climb (r2 &ge; 0.8, still climbing in its recent half) of at least 10% of the
  *       limit, above the highest level of the last hour by 5% of the limit, reaching the limit
@@ -63,8 +65,11 @@ import org.apache.kafka.streams.state.WindowStore;
  *       after {@code memory.rapid.clear-after} (30 min) without a climb.
  *   <li>Without {@code maxBytes} there is no exhaustion: no candidate, but the trends are kept.
  *   <li>Output: {@link CandidateSignal}s keyed by resource; stores {@link StoreNames#MEMORY_WINDOWS}
- *       ({@link MemoryWindow}, retention {@code memory.window-retention} = 48 h) and
- *       {@link StoreNames#MEMORY_TRENDS} ({@link MemoryTrendView}) for the query API.
+ *       ({@link MemoryWindow}, one row per resource and closed window, retention
+ *       {@code memory.window-retention} = 48 h) and {@link StoreNames#MEMORY_TRENDS}
+ *       ({@link MemoryTrendView}, rewritten only when a horizon is refitted or a severity or the
+ *       limit changes: the latest figures come from the newest window) for the query API only, so
+ *       {@link dev.foreshock.StateStores.Scope#DETECTION_ONLY} (offline backtest) leaves them out.
  * </ul>
  */
 public final class MemoryDetectors {
@@ -90,14 +95,22 @@ public final class MemoryDetectors {
     // each one's lastTs without decoding its rings
     builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValue(StoreNames.MEMORY_SERIES),
         Serdes.String(), Serdes.ByteArray()));
-    builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValue(StoreNames.MEMORY_TRENDS),
-        Serdes.String(), new JsonSerde<>(MemoryTrendView.class)));
-    builder.addStateStore(Stores.windowStoreBuilder(
-        stores.window(StoreNames.MEMORY_WINDOWS, settings.windowRetention(), settings.window()),
-        Serdes.String(), new JsonSerde<>(MemoryWindow.class)));
+    // memory-trends and memory-windows: only the query API reads them (an offline backtest leaves
+    // them out); memory-series is reloaded after eviction, so it is always there
+    boolean forQueries = stores.forQueries();
+    boolean forRestarts = stores.forRestarts();
+    if (forQueries) {
+      builder.addStateStore(Stores.keyValueStoreBuilder(stores.keyValue(StoreNames.MEMORY_TRENDS),
+          Serdes.String(), new JsonSerde<>(MemoryTrendView.class)));
+      builder.addStateStore(Stores.windowStoreBuilder(
+          stores.window(StoreNames.MEMORY_WINDOWS, settings.windowRetention(), settings.window()),
+          Serdes.String(), new JsonSerde<>(MemoryWindow.class)));
+    }
+    String[] names = forQueries
+        ? new String[] {StoreNames.MEMORY_SERIES, StoreNames.MEMORY_TRENDS, StoreNames.MEMORY_WINDOWS}
+        : new String[] {StoreNames.MEMORY_SERIES};
     KStream<String, CandidateSignal> out = telemetry.memory().processValues(
-        () -> new MemoryProcessor(settings, metrics), Named.as("memory-detectors"),
-        StoreNames.MEMORY_SERIES, StoreNames.MEMORY_TRENDS, StoreNames.MEMORY_WINDOWS);
+        () -> new MemoryProcessor(settings, metrics, forQueries, forRestarts), Named.as("memory-detectors"), names);
     signals.add(out);
   }
 
@@ -107,7 +120,8 @@ public final class MemoryDetectors {
    * store, and a resource that is not held is loaded from there. A held series is written back
    * every {@value #SAVE_EVERY_WINDOWS} closed windows, whenever it emits a signal, and when it is
    * evicted with unsaved samples: a restart loses at most that many windows of samples, never a
-   * signal state, and eviction loses nothing (the reloaded series continues exactly).
+   * signal state, and eviction loses nothing (the reloaded series continues exactly). Without
+   * restarts (an offline backtest) a series is written on eviction only.
    */
   private static final class MemoryProcessor implements FixedKeyProcessor<String, MemorySample, CandidateSignal> {
 
@@ -116,6 +130,8 @@ public final class MemoryDetectors {
       final MemorySeries series;
       int unsavedWindows;
       boolean dirty;
+      /** the trend view last written to memory-trends (null: none since held) */
+      MemoryTrendView writtenTrends;
 
       Held(MemorySeries series) {
         this.series = series;
@@ -125,6 +141,10 @@ public final class MemoryDetectors {
     private final MemoryAnalyzer analyzer;
     private final PipelineMetrics metrics;
     private final long idleExpiryMs;
+    private final boolean forQueries;
+    private final boolean forRestarts;
+    /** the series being processed (whose trends the sink receives) */
+    private Held current;
     private final BoundedCache<String, Held> cache;
     private final List<CandidateSignal> pending = new ArrayList<>();
     private FixedKeyProcessorContext<String, CandidateSignal> context;
@@ -138,13 +158,21 @@ public final class MemoryDetectors {
     private final MemoryAnalyzer.Sink sink = new MemoryAnalyzer.Sink() {
       @Override
       public void window(MemoryWindow w) {
-        windows.put(w.resource(), w, w.windowStart());
+        if (forQueries) {
+          windows.put(w.resource(), w, w.windowStart());
+        }
         windowClosed = true;
       }
 
       @Override
       public void trends(MemoryTrendView view) {
-        trends.put(view.resource(), view);
+        // The latest figures (ts, last used bytes, limit, used fraction) are those of the newest
+        // window, which the query API reads from memory-windows: the row is rewritten only when
+        // what it alone holds changes (a refitted horizon, a severity, the limit).
+        if (forQueries && !sameTrends(current.writtenTrends, view)) {
+          trends.put(view.resource(), view);
+          current.writtenTrends = view;
+        }
       }
 
       @Override
@@ -153,8 +181,14 @@ public final class MemoryDetectors {
       }
     };
 
-    MemoryProcessor(MemorySettings settings, PipelineMetrics metrics) {
-      this.analyzer = new MemoryAnalyzer(settings);
+    /**
+     * @param forQueries whether memory-trends and memory-windows are in the topology
+     * @param forRestarts whether the series are checkpointed for a restart (else written only on eviction)
+     */
+    MemoryProcessor(MemorySettings settings, PipelineMetrics metrics, boolean forQueries, boolean forRestarts) {
+      this.forQueries = forQueries;
+      this.forRestarts = forRestarts;
+      this.analyzer = new MemoryAnalyzer(settings, forQueries);
       this.metrics = metrics;
       this.idleExpiryMs = settings.idleExpiry().toMillis();
       this.cache = new BoundedCache<>(settings.cacheEntries(), this::evicted);
@@ -164,8 +198,10 @@ public final class MemoryDetectors {
     public void init(FixedKeyProcessorContext<String, CandidateSignal> context) {
       this.context = context;
       this.series = context.getStateStore(StoreNames.MEMORY_SERIES);
-      this.trends = context.getStateStore(StoreNames.MEMORY_TRENDS);
-      this.windows = context.getStateStore(StoreNames.MEMORY_WINDOWS);
+      if (forQueries) {
+        this.trends = context.getStateStore(StoreNames.MEMORY_TRENDS);
+        this.windows = context.getStateStore(StoreNames.MEMORY_WINDOWS);
+      }
       // stream time, so that a backtest forgets idle resources exactly as a live run would
       context.schedule(Duration.ofHours(1), PunctuationType.STREAM_TIME, this::forgetIdle);
     }
@@ -203,8 +239,18 @@ public final class MemoryDetectors {
       });
       for (String resource : idle) {
         series.delete(resource);
-        trends.delete(resource);
+        if (forQueries) {
+          trends.delete(resource);
+        }
       }
+    }
+
+    /** Whether {@code next} holds what {@code written} does, but for the latest figures of the newest window. */
+    private static boolean sameTrends(MemoryTrendView written, MemoryTrendView next) {
+      return written != null && written.rapidRise() == next.rapidRise()
+          && Objects.equals(written.growthSeverity(), next.growthSeverity())
+          && Objects.equals(written.limitBytes(), next.limitBytes())
+          && written.horizons().equals(next.horizons());
     }
 
     private void save(String resource, MemorySeries s) {
@@ -237,14 +283,15 @@ public final class MemoryDetectors {
       Held held = cache.get(resource);
       if (held == null) {
         byte[] stored = series.get(resource);
-        MemorySeries s = stored == null ? null : decoder.deserialize(StoreNames.MEMORY_SERIES, stored);
-        if (s == null || !analyzer.fits(s)) {
+        MemorySeries s = stored == null ? null : analyzer.adopt(decoder.deserialize(StoreNames.MEMORY_SERIES, stored));
+        if (s == null) {
           s = analyzer.newSeries(resource);
         }
         held = new Held(s);
         cache.put(resource, held);
       }
       MemorySeries s = held.series;
+      current = held;
       windowClosed = false;
       long limit = m.getMaxBytes() == null ? 0 : m.getMaxBytes();
       if (!analyzer.observe(s, m.getTs(), m.getHost(), m.getUsedBytes(), limit, sink)) {
@@ -252,7 +299,7 @@ public final class MemoryDetectors {
         return;
       }
       held.dirty = true;
-      if (windowClosed || !pending.isEmpty()) {
+      if (forRestarts && (windowClosed || !pending.isEmpty())) {
         held.unsavedWindows++;
         if (!pending.isEmpty() || held.unsavedWindows >= SAVE_EVERY_WINDOWS) {
           save(resource, s);

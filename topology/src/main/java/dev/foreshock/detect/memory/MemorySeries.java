@@ -28,12 +28,13 @@ public final class MemorySeries {
     }
   }
 
-  /** A running min / max / sum / count / last aggregate over a time slot. */
+  /** A running min / max / sum / sum of squares / count / last aggregate over a time slot. */
   public static final class Aggregate {
     public long start = Long.MIN_VALUE;
     public double min;
     public double max;
     public double sum;
+    public double sumSq;
     public long count;
     public double last;
 
@@ -44,6 +45,7 @@ public final class MemorySeries {
       min = Double.POSITIVE_INFINITY;
       max = Double.NEGATIVE_INFINITY;
       sum = 0;
+      sumSq = 0;
       count = 0;
       last = 0;
     }
@@ -52,6 +54,7 @@ public final class MemorySeries {
       min = Math.min(min, v);
       max = Math.max(max, v);
       sum += v;
+      sumSq += v * v;
       count++;
       last = v;
     }
@@ -60,12 +63,22 @@ public final class MemorySeries {
       min = Math.min(min, other.min);
       max = Math.max(max, other.max);
       sum += other.sum;
+      sumSq += other.sumSq;
       count += other.count;
       last = other.last;
     }
 
     boolean open() {
       return start != Long.MIN_VALUE && count > 0;
+    }
+
+    /** The standard deviation of the values added (0 for fewer than two). */
+    double sd() {
+      if (count < 2) {
+        return 0;
+      }
+      double mean = sum / count;
+      return Math.sqrt(Math.max(0, sumSq / count - mean * mean));
     }
   }
 
@@ -75,6 +88,11 @@ public final class MemorySeries {
     public double[] min;
     public double[] max;
     public double[] mean;
+    /**
+     * Standard deviation of the samples within the bucket (the sawtooth's spread plus the noise);
+     * kept by the judging horizon only (null for the others, which do not project).
+     */
+    public double[] sd;
     public int head;
     public int size;
 
@@ -91,7 +109,7 @@ public final class MemorySeries {
       return start.length;
     }
 
-    void add(long bucketStart, double mn, double mx, double avg) {
+    void add(long bucketStart, double mn, double mx, double avg, double spread) {
       int at = (head + size) % capacity();
       if (size == capacity()) {
         head = (head + 1) % capacity();
@@ -102,6 +120,9 @@ public final class MemorySeries {
       min[at] = mn;
       max[at] = mx;
       mean[at] = avg;
+      if (sd != null) {
+        sd[at] = spread;
+      }
     }
 
     /** The i-th oldest slot. */
@@ -116,6 +137,11 @@ public final class MemorySeries {
     public long bucketMs;
     public Aggregate bucket = new Aggregate();
     public Ring ring;
+    /**
+     * The judging horizon only (null for the others): start and mean of the last day's buckets that
+     * left the ring, so that the weekly projection sees the same time of day a whole week back.
+     */
+    public SampleRing evicted;
     public HorizonTrend trend;
 
     public HorizonState() {}
@@ -187,6 +213,8 @@ public final class MemorySeries {
   public long growthEmittedExhaustionTs;
   /** Event time since which fast growth has held without a break longer than a few minutes, or 0. */
   public long fastHoldSince;
+  /** The fast-growth envelope's level when its hold began (it must keep climbing through the hold). */
+  public double fastHoldLevel;
   /** Event time of the last fast-growth evaluation that passed, or 0. */
   public long fastLastPassTs;
   /** Estimated onset of the open growth episode (kept while it lasts), or 0. */

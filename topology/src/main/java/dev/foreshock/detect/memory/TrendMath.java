@@ -272,17 +272,21 @@ public final class TrendMath {
     if (n < 2) {
       return Double.POSITIVE_INFINITY;
     }
+    // sums of the values less the first: the sums of squares of raw byte counts (level^2 n) would
+    // swallow a small noise's squares
+    double shift = y[from];
     double total = 0;
     double totalSq = 0;
     for (int i = from; i < to; i++) {
-      total += y[i];
-      totalSq += y[i] * y[i];
+      double v = y[i] - shift;
+      total += v;
+      totalSq += v * v;
     }
     double best = Double.POSITIVE_INFINITY;
     double left = 0;
     double leftSq = 0;
     for (int m = 1; m < n; m++) {
-      double v = y[from + m - 1];
+      double v = y[from + m - 1] - shift;
       left += v;
       leftSq += v * v;
       double right = total - left;

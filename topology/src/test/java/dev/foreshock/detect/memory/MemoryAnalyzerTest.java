@@ -402,5 +402,33 @@ class MemoryAnalyzerTest {
     assertThat(analyzer.fits(analyzer.newSeries("a"))).isTrue();
     assertThat(analyzer.fits(weekly.newSeries("a"))).isFalse();
     assertThat(weekly.fits(analyzer.newSeries("a"))).isFalse();
+    assertThat(analyzer.adopt(weekly.newSeries("a"))).isNull();
+  }
+
+  @Test
+  void shouldKeepTheHistoryWhenStateWasWrittenBeforeBucketsKeptTheirSpread() {
+    MemorySeries s = analyzer.newSeries("queue-7");
+    java.util.Random random = new java.util.Random(23);
+    for (int i = 0; i < 3 * 24 * 60; i++) { // three days, one sample a minute, a slow leak with noise
+      observe(s, BASE.plusSeconds(60L * i), "q7", 2.0 * GB + i * 0.05e6 + random.nextGaussian() * 20e6, 6 * GB);
+    }
+    MemorySeries.HorizonState judging = s.horizons.get(s.horizons.size() - 1);
+    int buckets = judging.ring.size;
+    assertThat(buckets).isGreaterThan(30);
+    judging.ring.sd = null; // as the previous version wrote it
+    judging.evicted = null;
+    dev.foreshock.json.JsonSerde<MemorySeries> serde = new dev.foreshock.json.JsonSerde<>(MemorySeries.class);
+    MemorySeries stored = serde.deserializer().deserialize("t", serde.serializer().serialize("t", s));
+
+    MemorySeries adopted = analyzer.adopt(stored);
+
+    assertThat(adopted).isNotNull();
+    MemorySeries.Ring ring = adopted.horizons.get(adopted.horizons.size() - 1).ring;
+    assertThat(ring.size).isEqualTo(buckets);
+    for (int i = 0; i < ring.size; i++) {
+      int k = ring.slot(i);
+      assertThat(Math.min(ring.max[k], ring.mean[k] + Math.sqrt(3) * ring.sd[k])).isCloseTo(ring.max[k], within(1.0));
+    }
+    assertThat(observe(adopted, BASE.plusSeconds(60L * 3 * 24 * 60), "q7", 2.3 * GB, 6 * GB)).isTrue();
   }
 }

@@ -29,6 +29,8 @@ import org.apache.kafka.streams.state.WindowStore;
 import org.apache.kafka.streams.state.WindowStoreIterator;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 class MemoryDetectorsTest {
 
@@ -217,6 +219,47 @@ class MemoryDetectorsTest {
     assertThat(rapid.get(0).getTs() - big.climbOnset.toEpochMilli()).isBetween(0L, 120_000L);
   }
 
+  @ParameterizedTest(name = "{0}")
+  @CsvSource({
+      // resource, limit GB, seed, hours to fill, noise, sawtooth, sawtooth min, daily, sampling s
+      "jobs-redis, 8, 61, 8, 0.008, 0.08, 15, 0.05, 20",
+      "session-cache, 4, 62, 6, 0.01, 0.05, 10, 0.05, 30",
+      "search-heap, 12, 63, 10, 0.006, 0.03, 5, 0.04, 15"})
+  void shouldFlagLeakThatFillsResourceWithinHoursLessThanTwoHoursAfterItsOnset(String resource, long limitGb,
+      long seed, double fillHours, double noise, double saw, int sawMinutes, double daily, int samplingSeconds) {
+    MemoryScenario leak = new MemoryScenario(resource, limitGb * GB, seed, BASE);
+    leak.interval = Duration.ofSeconds(samplingSeconds);
+    leak.base = 0.35 * leak.limit;
+    leak.noise = noise * leak.limit;
+    leak.sawAmplitude = saw * leak.limit;
+    leak.sawPeriod = Duration.ofMinutes(sawMinutes);
+    leak.dailyAmplitude = daily * leak.limit;
+    leak.leakOnset = BASE.plus(Duration.ofHours(26)).plusSeconds(seed * 37);
+    leak.leakPerSecond = (1 - 0.35 - saw - daily) * leak.limit / (fillHours * 3600);
+    leak.length = Duration.ofHours(26).plus(Duration.ofMinutes((long) (fillHours * 60) + 180));
+    List<MemorySample> samples = leak.samples();
+    assertThat(leak.exhaustedAt).as("the leak fills the resource within the run").isNotNull();
+    long onset = leak.leakOnset.toEpochMilli();
+    long exhausted = leak.exhaustedAt.toEpochMilli();
+    assertThat(exhausted - onset).isBetween(5 * 3_600_000L, 11 * 3_600_000L);
+
+    List<IncidentCandidate> growth;
+    try (OfflinePipeline pipeline = pipeline(leak)) {
+      growth = atLeastWarning(ofType(run(pipeline, samples), CandidateType.MEMORY_GROWTH));
+    }
+
+    assertThat(growth).isNotEmpty();
+    IncidentCandidate first = growth.get(0);
+    assertThat(first.getSubject()).isEqualTo(resource);
+    assertThat(first.getTs() - onset).isBetween(0L, 2 * 3_600_000L);
+    assertThat(first.getSeverity()).isEqualTo(Severity.CRITICAL);
+    assertThat(first.getEvidence().get("horizonSeconds")).isEqualTo(3600.0);
+    double trueSecondsLeft = (exhausted - first.getTs()) / 1000.0;
+    assertThat(trueSecondsLeft).isGreaterThan(0.6 * fillHours * 3600);
+    assertThat(first.getEvidence().get("secondsToExhaustion")).isCloseTo(trueSecondsLeft,
+        within(0.3 * trueSecondsLeft));
+  }
+
   @Test
   void shouldStayQuietWhenCacheIsHeldNearItsLimitByEviction() {
     MemoryScenario cache = new MemoryScenario("product-cache", 4 * GB, 3, BASE);
@@ -363,8 +406,8 @@ class MemoryDetectorsTest {
     List<MemorySample> all = new ArrayList<>();
     for (int i = 0; i < 5; i++) {
       MemoryScenario s = new MemoryScenario("cache-" + i, (2L + i) * GB, 300 + i, BASE);
-      // cache-1's 8-hour leak needs ~6 h before the fast-growth path holds long enough to open
-      s.length = Duration.ofHours(i == 1 ? 33 : 30);
+      // cache-1's leak (fills in about 9 h from 25 h on) must be flagged within these 5 hours
+      s.length = Duration.ofHours(30);
       s.interval = Duration.ofSeconds(i == 3 ? 10 : i % 2 == 0 ? 20 : 30);
       s.base = 0.35 * s.limit;
       s.noise = 0.01 * s.limit;

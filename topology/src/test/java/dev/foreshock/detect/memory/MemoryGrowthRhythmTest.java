@@ -74,8 +74,9 @@ class MemoryGrowthRhythmTest {
     assertThat(alarms(runMemory(s), null)).isEmpty();
   }
 
+  // seeds drawn with limits of 2-8 GB, 17-22 days to exhaustion, noise 0.3-0.8% and sampling 40-60 s
   @ParameterizedTest(name = "slow-leak seed {0}")
-  @ValueSource(longs = {2, 7})
+  @ValueSource(longs = {2, 3, 4, 7, 12})
   void shouldWarnWithinTwoDaysAndGoCriticalTwoDaysAheadWhenGeneratedLeakFollowsDaytimeTraffic(long seed) {
     SimulatedScenario s = Scenarios.generate("slow-leak", seed);
     Labels.Expectation warning = s.labels().expect().stream()
@@ -96,15 +97,15 @@ class MemoryGrowthRhythmTest {
         .orElseThrow();
     assertThat(exhaustsAt - critical.getTs()).isGreaterThanOrEqualTo(48 * 3_600_000L);
     // once the leak has run for three days and while exhaustion is more than three days away,
-    // the projection is mostly within 20% (the peaks' noise makes it err early, never late)
+    // every projection is within 20% (the same time of the week before gives the coming days'
+    // growth, weekends included; the peaks are the sawtooth's top, not the noise's)
     List<Double> errors = growth.stream()
         .filter(c -> c.getTs() >= onset + 72 * HOUR_MS && c.getTs() <= exhaustsAt - 72 * HOUR_MS)
         .map(c -> (c.getEvidence().get("secondsToExhaustion") * 1000 - (exhaustsAt - c.getTs()))
             / (exhaustsAt - c.getTs()))
         .toList();
     assertThat(errors).hasSizeGreaterThanOrEqualTo(3);
-    assertThat(errors.stream().map(Math::abs).sorted().toList().get(errors.size() / 2)).isLessThanOrEqualTo(0.2);
-    assertThat(errors).allSatisfy(e -> assertThat(e).isBetween(-0.4, 0.2));
+    assertThat(errors).allSatisfy(e -> assertThat(e).isBetween(-0.2, 0.2));
   }
 
   @Test
