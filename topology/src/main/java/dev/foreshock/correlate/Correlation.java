@@ -33,6 +33,9 @@ import org.apache.kafka.streams.state.WindowStore;
  * four by record timestamp. Connection events are not shipped whole: {@link EdgeLearner} reduces
  * them on their own partitions to one edge per (service, target) and (instance, service) per
  * refresh interval, which also gives the correlation task a steady heartbeat of stream time.
+ * Signals are marked with their detector task on the way, and each detector task sends its stream
+ * time every {@code correlation.tick} ({@link SignalSource}): an episode is judged stale or over by
+ * the clock of its own task.
  *
  * <p>All correlation stores are in-memory with changelogs: the state is small (open episodes,
  * recent candidates, a few thousand edges and change events) and restored from the changelog on
@@ -84,11 +87,14 @@ public final class Correlation {
     Optional<KStream<String, CandidateSignal>> all = signals.merged();
     if (all.isPresent()) {
       KStream<String, CorrelationInput> candidates = all.get()
+          .process(() -> new SignalSource(settings.tick()), Named.as("signal-source"))
           .repartition(Repartitioned.<String, CandidateSignal>as("candidate-signals")
               .withKeySerde(keys)
               .withValueSerde(new JsonSerde<>(CandidateSignal.class))
               .withNumberOfPartitions(1))
-          .mapValues(s -> (CorrelationInput) new CorrelationInput.Signal(s), Named.as("correlation-input-signals"));
+          .mapValues(s -> s.isClock()
+              ? (CorrelationInput) new CorrelationInput.Clock(s.source(), s.ts())
+              : new CorrelationInput.Signal(s), Named.as("correlation-input-signals"));
       inputs = inputs.merge(candidates, Named.as("correlation-merge-signals"));
     }
     Correlator.Names names = new Correlator.Names(StoreNames.CANDIDATE_EPISODES, StoreNames.CANDIDATE_HISTORY,

@@ -11,6 +11,9 @@ sealed interface CorrelationInput {
 
   record Signal(CandidateSignal signal) implements CorrelationInput {}
 
+  /** The stream time detector task {@code source} has reached (see {@link SignalSource}). */
+  record Clock(String source, long ts) implements CorrelationInput {}
+
   record Change(ChangeRecord change) implements CorrelationInput {}
 
   record Learned(DependencyEdge edge) implements CorrelationInput {}

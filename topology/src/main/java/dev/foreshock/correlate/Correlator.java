@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * often than the type's minimum interval (a change inside it waits, and the latest state is sent
  * when the interval has passed). A cleared signal, or no active signal for the type's staleness
  * timeout, starts the hold-off; an active signal within it continues the episode; after it the
- * episode is RESOLVED and its key is free for a new episode.
+ * episode is RESOLVED and its key is free for a new episode. Staleness and hold-off are judged by
+ * the event-time clock of the detector task the episode's signals come from ({@link #clockOf}).
  *
  * <p>Incidents are episodes of type INCIDENT: see {@link #group}. Stream-time punctuation every
  * {@code tick} flushes waiting updates and resolves; hourly it expires learned dependencies and
@@ -54,6 +55,8 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
 
   private static final Logger LOG = LoggerFactory.getLogger(Correlator.class);
   private static final long SWEEP_MS = Duration.ofHours(1).toMillis();
+  /** How far behind the newest detector task an episode's own task may be when judging it. */
+  static final long MAX_SKEW = Duration.ofHours(6).toMillis();
   private static final int UPSTREAM_DEPTH = 3;
   private static final int SUMMARY_MEMBERS = 4;
   /** Episode-store key prefix of {@link #ended} episodes (open ones are keyed {@code TYPE|subject}). */
@@ -78,6 +81,12 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
    */
   private final Map<String, Episode> ended = new LinkedHashMap<>();
   private long streamTime = Long.MIN_VALUE;
+  /**
+   * The stream time each detector task has reached, as its signals and clocks tell: an episode is
+   * judged by its own task's clock (see {@link SignalSource}). Not stored: after a restart each
+   * task's clock is back within {@code tick} of its stream time.
+   */
+  private final Map<String, Long> clocks = new HashMap<>();
   private long lastSweep = Long.MIN_VALUE;
 
   /** The store names this processor uses. */
@@ -116,6 +125,8 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     CorrelationInput input = record.value();
     if (input instanceof CorrelationInput.Signal s) {
       onSignal(s.signal());
+    } else if (input instanceof CorrelationInput.Clock c) {
+      onClock(c.source(), c.ts());
     } else if (input instanceof CorrelationInput.Change c) {
       onChange(c.change());
     } else if (input instanceof CorrelationInput.Learned l) {
@@ -131,6 +142,9 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     if (s.type() == CandidateType.INCIDENT) {
       LOG.warn("ignored a signal of type INCIDENT on {}: incidents are made by correlation", s.subject());
       return;
+    }
+    if (s.source() != null) {
+      clocks.merge(s.source(), s.ts(), Math::max);
     }
     String key = Episode.key(s.type(), s.subject());
     Episode ep = episodes.get(key);
@@ -164,6 +178,23 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
       memberChanged(ep, now);
     }
     consider(ep, now);
+  }
+
+  /**
+   * A detector task's clock moved: its episodes may be over now (the punctuation that ran for the
+   * record which moved the stream time here may have come before this clock).
+   */
+  private void onClock(String source, long ts) {
+    Long before = clocks.get(source);
+    if (before != null && before >= ts) {
+      return;
+    }
+    clocks.put(source, ts);
+    for (Episode ep : new ArrayList<>(episodes.values())) {
+      if (source.equals(ep.source) && episodes.get(ep.key()) == ep) {
+        endIfOver(ep, clockOf(ep, Math.max(streamTime, ts)));
+      }
+    }
   }
 
   /**
@@ -207,12 +238,12 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     // limit: an incident whose members all end in this tick sends one RESOLVED, not an UPDATED per member
     for (Episode ep : new ArrayList<>(episodes.values())) {
       if (!ep.isIncident() && episodes.get(ep.key()) == ep) {
-        endIfOver(ep, now);
+        endIfOver(ep, clockOf(ep, now));
       }
     }
     for (Episode ep : new ArrayList<>(episodes.values())) {
       if (ep.pending && episodes.get(ep.key()) == ep) {
-        consider(ep, now);
+        consider(ep, ep.isIncident() ? now : clockOf(ep, now));
       }
     }
     forgetEnded(now);
@@ -220,6 +251,27 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
       lastSweep = now;
       sweep(now);
     }
+  }
+
+  /**
+   * The event time an episode is judged at: the clock of the detector task its signals come from,
+   * so that another task being ahead (catching up on a backlog) does not end it before its own task
+   * got there. A task whose clock is within one {@code tick} (how often it sends it) of
+   * {@code now}, the newest time of any task, is taken as being at {@code now}. Never more than
+   * {@link #MAX_SKEW} behind {@code now}: the episodes of a task that stopped (no more data, or its
+   * partition gone) still end. An episode from before sources were recorded is judged at
+   * {@code now}.
+   */
+  private long clockOf(Episode ep, long now) {
+    if (ep.source == null) {
+      return now;
+    }
+    Long clock = clocks.get(ep.source);
+    if (clock != null && now - clock <= settings.tick().toMillis()) {
+      return now;
+    }
+    long floor = now - MAX_SKEW;
+    return clock == null ? floor : Math.max(clock, floor);
   }
 
   /**

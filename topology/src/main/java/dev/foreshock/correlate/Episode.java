@@ -32,6 +32,11 @@ public final class Episode {
   public long onsetTs;
   /** Event time of the latest active signal. */
   public long lastActiveTs;
+  /**
+   * The detector task its signals come from ({@link dev.foreshock.detect.CandidateSignal#source});
+   * null for incidents, and for episodes opened before sources were recorded.
+   */
+  public String source;
   /** When the hold-off began (a cleared signal, or staleness); -1 while active. */
   public long clearedTs = -1;
   /** Event time the episode was RESOLVED at; -1 while open. */
@@ -111,6 +116,9 @@ public final class Episode {
     onsetTs = s.onsetTs() > 0 ? s.onsetTs() : s.windowStart();
     lastActiveTs = Math.max(lastActiveTs, s.ts());
     clearedTs = -1;
+    if (s.source() != null) {
+      source = s.source();
+    }
   }
 
   Member asMember() {

@@ -16,6 +16,9 @@ import java.util.Map;
  * @param summary one sentence a person on call can act on (empty when cleared)
  * @param evidence named numbers, as the contract lists them for the type
  * @param onsetTs when the condition began, as well as the detector can tell (for ranking causes)
+ * @param source the detector task the signal came from (set on its way to the correlator, which
+ *     keeps one event-time clock per task); null before that, and in signals written before sources
+ *     were recorded
  */
 public record CandidateSignal(
     CandidateType type,
@@ -26,7 +29,8 @@ public record CandidateSignal(
     long windowEnd,
     String summary,
     Map<String, Double> evidence,
-    long onsetTs) {
+    long onsetTs,
+    String source) {
 
   public CandidateSignal {
     evidence = evidence == null ? Map.of() : Map.copyOf(evidence);
@@ -36,12 +40,35 @@ public record CandidateSignal(
   /** The condition holds. */
   public static CandidateSignal active(CandidateType type, String subject, Severity severity, long ts,
       long windowStart, long windowEnd, String summary, Map<String, Double> evidence, long onsetTs) {
-    return new CandidateSignal(type, subject, severity, ts, windowStart, windowEnd, summary, evidence, onsetTs);
+    return new CandidateSignal(type, subject, severity, ts, windowStart, windowEnd, summary, evidence, onsetTs, null);
   }
 
   /** The condition no longer holds (at event time {@code ts}). */
   public static CandidateSignal cleared(CandidateType type, String subject, long ts) {
-    return new CandidateSignal(type, subject, null, ts, ts, ts, "", Map.of(), ts);
+    return new CandidateSignal(type, subject, null, ts, ts, ts, "", Map.of(), ts, null);
+  }
+
+  /**
+   * Not a signal: the stream time {@code ts} that detector task {@code source} has reached, sent
+   * to the correlator so that it judges the episodes of that task by the task's own clock.
+   */
+  public static CandidateSignal clock(String source, long ts) {
+    return new CandidateSignal(null, null, null, ts, ts, ts, "", Map.of(), ts, source);
+  }
+
+  /** Whether this is a {@link #clock} and not a signal. */
+  public boolean isClock() {
+    return type == null;
+  }
+
+  /** The same signal, at {@code ts}. */
+  public CandidateSignal at(long ts) {
+    return new CandidateSignal(type, subject, severity, ts, windowStart, windowEnd, summary, evidence, onsetTs, source);
+  }
+
+  /** The same signal, from detector task {@code source}. */
+  public CandidateSignal from(String source) {
+    return new CandidateSignal(type, subject, severity, ts, windowStart, windowEnd, summary, evidence, onsetTs, source);
   }
 
   public boolean isActive() {

@@ -124,10 +124,17 @@ class PoisonRecordsIT {
       // changed nothing, and the far-future ones on redis-queue and search-api closed no window
       // early (else the rise and the spikes would be late records, and missing or early here).
       List<IncidentCandidate> reference = ItSupport.offlineCandidates(scenario, stateDir.resolve("offline"));
-      List<IncidentCandidate> candidates = await("the candidates of the rapid-rise incident")
+      List<IncidentCandidate> candidates = new java.util.ArrayList<>();
+      await("the candidates of the rapid-rise incident")
           .atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-          .until(() -> ItSupport.candidates(kafka.bootstrapServers(), serdes),
-              c -> ItSupport.opened(c).equals(ItSupport.opened(reference)));
+          .untilAsserted(() -> {
+            candidates.clear();
+            candidates.addAll(ItSupport.candidates(kafka.bootstrapServers(), serdes));
+            assertThat(ItSupport.opened(candidates)).as("episodes opened, as offline (late records: %s)",
+                    metrics.registry().find("foreshock.late.records").counters().stream()
+                        .map(c -> c.getId().getTag("detector") + "=" + c.count()).toList())
+                .isEqualTo(ItSupport.opened(reference));
+          });
       assertThat(ItSupport.opened(candidates)).contains("MEMORY_RAPID_RISE redis-queue", "ERROR_RATE_SPIKE search-api");
       IncidentCandidate rise = first(candidates, "MEMORY_RAPID_RISE");
       assertThat(rise.getSeverity()).isEqualTo(Severity.CRITICAL);

@@ -502,8 +502,7 @@ final class TargetTracker {
     long every = s.refresh().toMillis();
     for (CandidateSignal last : List.copyOf(openSignals.values())) {
       if (now - last.ts() >= every) {
-        emit(sink, new CandidateSignal(last.type(), last.subject(), last.severity(), now, last.windowStart(),
-            last.windowEnd(), last.summary(), last.evidence(), last.onsetTs()));
+        emit(sink, last.at(now));
       }
     }
   }
