@@ -28,6 +28,7 @@ public final class ForeshockTopology {
   private final PipelineMetrics metrics;
   private final Clock clock;
   private final StateStores.Scope scope;
+  private final boolean taskClocks;
 
   /**
    * With every store: those of the query API and the checkpoints a restart resumes from.
@@ -46,11 +47,26 @@ public final class ForeshockTopology {
    */
   public ForeshockTopology(ForeshockSettings settings, Topics topics, PipelineMetrics metrics, Clock clock,
       StateStores.Scope scope) {
+    this(settings, topics, metrics, clock, scope, true);
+  }
+
+  private ForeshockTopology(ForeshockSettings settings, Topics topics, PipelineMetrics metrics, Clock clock,
+      StateStores.Scope scope, boolean taskClocks) {
     this.settings = settings;
     this.topics = topics;
     this.metrics = metrics;
     this.clock = clock;
     this.scope = scope;
+    this.taskClocks = taskClocks;
+  }
+
+  /**
+   * The same topology for running as one task that gets every record in event order (the
+   * TopologyTestDriver of the offline pipeline): correlation needs no clock from each detector
+   * task there ({@link Correlation}), and a backtest of weeks saves the clocks' records.
+   */
+  public ForeshockTopology asOneTask() {
+    return new ForeshockTopology(settings, topics, metrics, clock, scope, false);
   }
 
   /**
@@ -69,7 +85,7 @@ public final class ForeshockTopology {
     new ErrorRateDetector(settings.errors(), metrics, stores).addTo(builder, telemetry, signals);
     new TelemetryGapDetector(settings.gaps(), metrics, stores).addTo(builder, telemetry, signals);
 
-    new Correlation(settings.correlation(), topics, metrics).addTo(builder, telemetry, signals);
+    new Correlation(settings.correlation(), topics, metrics, taskClocks).addTo(builder, telemetry, signals);
     return builder.build(props);
   }
 }

@@ -51,7 +51,7 @@ class ForeshockTopologyTest {
         .build(props()).describe().toString();
 
     assertThat(description).contains("read-requests", "dead-letter-memory", "accept-connections",
-        "candidate-signals", StoreNames.CANDIDATE_EPISODES);
+        "candidate-signals", "signal-source", StoreNames.CANDIDATE_EPISODES);
     assertThat(GENERATED.matcher(description).find())
         .as("generated names in%n%s", description).isFalse();
   }
@@ -75,7 +75,7 @@ class ForeshockTopologyTest {
       // the same topology offline, in the offline scope, fed the same encoded records
       Properties props = offlineProps(dir);
       Topology topology = new ForeshockTopology(settings, pipeline.topics(), PipelineMetrics.inMemory(), clock,
-          StateStores.Scope.DETECTION_ONLY).build(props);
+          StateStores.Scope.DETECTION_ONLY).asOneTask().build(props);
       try (TopologyTestDriver driver = new TopologyTestDriver(topology, props, clock.instant())) {
         assertThat(driver.getAllStateStores()).doesNotContainKeys(QUERY_AND_RESTART_ONLY)
             .containsKeys(StoreNames.MEMORY_SERIES, StoreNames.GAP_SOURCES, StoreNames.CANDIDATE_EPISODES);

@@ -120,7 +120,7 @@ public final class OfflinePipeline implements AutoCloseable {
     props.put(StreamsConfig.DSL_STORE_SUPPLIERS_CLASS_CONFIG, BuiltInDslStoreSuppliers.InMemoryDslStoreSuppliers.class);
     props.putAll(streamsOverrides);
     this.driver = new TopologyTestDriver(
-        new ForeshockTopology(settings, topics, metrics, clock, scope).build(props), props, wallClockStart);
+        new ForeshockTopology(settings, topics, metrics, clock, scope).asOneTask().build(props), props, wallClockStart);
     this.connections = new Input<>(Topics.CONNECTIONS, topics.connections().valueSerde().serializer());
     this.memory = new Input<>(Topics.MEMORY, topics.memory().valueSerde().serializer());
     this.requests = new Input<>(Topics.REQUESTS, topics.requests().valueSerde().serializer());

@@ -46,11 +46,23 @@ public final class Correlation {
   private final CorrelationSettings settings;
   private final Topics topics;
   private final PipelineMetrics metrics;
+  private final boolean taskClocks;
 
+  /** For detector tasks that run apart (a Kafka Streams application): with their clocks. */
   public Correlation(CorrelationSettings settings, Topics topics, PipelineMetrics metrics) {
+    this(settings, topics, metrics, true);
+  }
+
+  /**
+   * @param taskClocks whether signals are marked with their detector task, which sends its clock
+   *     ({@link SignalSource}); false when the whole topology runs as one task with its input in
+   *     event order (offline), where the newest time is every task's time
+   */
+  public Correlation(CorrelationSettings settings, Topics topics, PipelineMetrics metrics, boolean taskClocks) {
     this.settings = settings;
     this.topics = topics;
     this.metrics = metrics;
+    this.taskClocks = taskClocks;
   }
 
   /** Adds correlation; it runs (and its stores exist for the query API) even when no detector adds signals. */
@@ -86,8 +98,10 @@ public final class Correlation {
         .merge(changes, Named.as("correlation-merge-changes"));
     Optional<KStream<String, CandidateSignal>> all = signals.merged();
     if (all.isPresent()) {
-      KStream<String, CorrelationInput> candidates = all.get()
-          .process(() -> new SignalSource(settings.tick()), Named.as("signal-source"))
+      KStream<String, CandidateSignal> sourced = taskClocks
+          ? all.get().process(() -> new SignalSource(settings.tick()), Named.as("signal-source"))
+          : all.get();
+      KStream<String, CorrelationInput> candidates = sourced
           .repartition(Repartitioned.<String, CandidateSignal>as("candidate-signals")
               .withKeySerde(keys)
               .withValueSerde(new JsonSerde<>(CandidateSignal.class))
