@@ -55,8 +55,11 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
 
   private static final Logger LOG = LoggerFactory.getLogger(Correlator.class);
   private static final long SWEEP_MS = Duration.ofHours(1).toMillis();
-  /** How far behind the newest detector task an episode's own task may be when judging it. */
-  static final long MAX_SKEW = Duration.ofHours(6).toMillis();
+  /**
+   * A detector task that has sent no clock for this long (wall clock) is taken as gone (stopped,
+   * or its partition no longer exists): its episodes are judged by the newest time of any task.
+   */
+  static final long GONE_AFTER = Duration.ofMinutes(10).toMillis();
   private static final int UPSTREAM_DEPTH = 3;
   private static final int SUMMARY_MEMBERS = 4;
   /** Episode-store key prefix of {@link #ended} episodes (open ones are keyed {@code TYPE|subject}). */
@@ -82,11 +85,16 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
   private final Map<String, Episode> ended = new LinkedHashMap<>();
   private long streamTime = Long.MIN_VALUE;
   /**
-   * The stream time each detector task has reached, as its signals and clocks tell: an episode is
-   * judged by its own task's clock (see {@link SignalSource}). Not stored: after a restart each
-   * task's clock is back within {@code tick} of its stream time.
+   * The stream time each detector task has reached, as its clocks tell: an episode is judged by its
+   * own task's clock (see {@link SignalSource}). Not the signals' times: a gap detector's signal can
+   * be stamped by the wall clock, ahead of its task's stream time while a backlog is replayed. Not
+   * stored: after a restart each task's clock is back within {@code tick} of its stream time.
    */
   private final Map<String, Long> clocks = new HashMap<>();
+  /** When (wall clock) each detector task's clock last came. */
+  private final Map<String, Long> heard = new HashMap<>();
+  /** When (wall clock) this correlator started. */
+  private long startedWall;
   private long lastSweep = Long.MIN_VALUE;
 
   /** The store names this processor uses. */
@@ -101,6 +109,7 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
   @Override
   public void init(ProcessorContext<String, IncidentCandidate> context) {
     this.context = context;
+    this.startedWall = context.currentSystemTimeMs();
     this.episodeStore = context.getStateStore(names.episodes());
     this.historyStore = context.getStateStore(names.history());
     this.changeStore = context.getStateStore(names.changes());
@@ -142,9 +151,6 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     if (s.type() == CandidateType.INCIDENT) {
       LOG.warn("ignored a signal of type INCIDENT on {}: incidents are made by correlation", s.subject());
       return;
-    }
-    if (s.source() != null) {
-      clocks.merge(s.source(), s.ts(), Math::max);
     }
     String key = Episode.key(s.type(), s.subject());
     Episode ep = episodes.get(key);
@@ -190,9 +196,10 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
       return;
     }
     clocks.put(source, ts);
+    heard.put(source, context.currentSystemTimeMs());
     for (Episode ep : new ArrayList<>(episodes.values())) {
       if (source.equals(ep.source) && episodes.get(ep.key()) == ep) {
-        endIfOver(ep, clockOf(ep, Math.max(streamTime, ts)));
+        endIfOver(ep, clockOf(ep, streamTime));
       }
     }
   }
@@ -243,7 +250,10 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     }
     for (Episode ep : new ArrayList<>(episodes.values())) {
       if (ep.pending && episodes.get(ep.key()) == ep) {
-        consider(ep, ep.isIncident() ? now : clockOf(ep, now));
+        long at = ep.isIncident() ? now : clockOf(ep, now);
+        if (at != Long.MIN_VALUE) {
+          consider(ep, at);
+        }
       }
     }
     forgetEnded(now);
@@ -256,22 +266,22 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
   /**
    * The event time an episode is judged at: the clock of the detector task its signals come from,
    * so that another task being ahead (catching up on a backlog) does not end it before its own task
-   * got there. A task whose clock is within one {@code tick} (how often it sends it) of
-   * {@code now}, the newest time of any task, is taken as being at {@code now}. Never more than
-   * {@link #MAX_SKEW} behind {@code now}: the episodes of a task that stopped (no more data, or its
-   * partition gone) still end. An episode from before sources were recorded is judged at
-   * {@code now}.
+   * got there; {@code Long.MIN_VALUE} while that task's clock is not known yet (after a restart,
+   * within one {@code tick} of its stream time). The episodes of a task that has sent no clock for
+   * {@link #GONE_AFTER} of wall-clock time (stopped: no more data, or its partition gone) are
+   * judged at {@code now}, the newest time of any record, so that they still end; so are those
+   * from before sources were recorded, and those of an offline run (no task clocks).
    */
   private long clockOf(Episode ep, long now) {
     if (ep.source == null) {
       return now;
     }
-    Long clock = clocks.get(ep.source);
-    if (clock != null && now - clock <= settings.tick().toMillis()) {
+    Long lastHeard = heard.get(ep.source);
+    if (context.currentSystemTimeMs() - (lastHeard == null ? startedWall : lastHeard) >= GONE_AFTER) {
       return now;
     }
-    long floor = now - MAX_SKEW;
-    return clock == null ? floor : Math.max(clock, floor);
+    Long clock = clocks.get(ep.source);
+    return clock == null ? Long.MIN_VALUE : clock;
   }
 
   /**
@@ -279,6 +289,9 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
    * {@code now}, at the event time the hold-off ended; true when it was resolved.
    */
   private boolean endIfOver(Episode ep, long now) {
+    if (now == Long.MIN_VALUE) {
+      return false; // its task's clock is not known yet
+    }
     long stale = settings.stale(ep.type).toMillis();
     if (ep.clearedTs < 0 && stale > 0 && now - ep.lastActiveTs >= stale) {
       ep.clearedTs = ep.lastActiveTs + stale;

@@ -95,17 +95,23 @@ class TaskClocksTest {
   }
 
   @Test
-  void shouldStillEndTheEpisodesOfATaskThatStoppedOnceTheOthersAreMoreThanSixHoursAhead() {
+  void shouldJudgeTheEpisodesOfATaskThatSentNoClockForTenMinutesByTheNewestTime() {
     Correlation correlator = new Correlation();
+    correlator.clock("0_0", T0);
     correlator.signal(active("chat-api", T0).from("0_0"));
-    // chat-api's task never sends again (its partition's producers stopped); the other task goes on
-    for (Instant t = T0; !t.isAfter(T0.plus(Duration.ofHours(7))); t = t.plus(Duration.ofMinutes(1))) {
+    // chat-api's task stops (its partition's producers stopped); the other task goes on, in 5 min
+    for (Instant t = T0; !t.isAfter(T0.plus(Duration.ofHours(1))); t = t.plus(Duration.ofMinutes(1))) {
       correlator.clock("0_1", t);
     }
+    assertThat(correlator.candidates("chat-api")).extracting(IncidentCandidate::getStatus)
+        .as("within 10 min of wall-clock time, a task is behind, not gone").containsExactly(OPEN);
+
+    correlator.wallClockPasses(Duration.ofMinutes(10));
+    correlator.clock("0_1", T0.plus(Duration.ofMinutes(61)));
 
     List<IncidentCandidate> chat = correlator.candidates("chat-api");
     assertThat(chat).extracting(IncidentCandidate::getStatus).containsExactly(OPEN, RESOLVED);
-    // stale after 30 min and 10 min of hold-off, judged once the other task was 6 h past that
+    // stale after 30 min, then 10 min of hold-off
     assertThat(chat.get(1).getTs()).isEqualTo(T0.plus(Duration.ofMinutes(40)).toEpochMilli());
   }
 
@@ -126,6 +132,7 @@ class TaskClocksTest {
     Correlation() {
       File dir = stateDir.toFile();
       context = new MockProcessorContext<>(new Properties(), new TaskId(2, 0), dir);
+      context.setCurrentSystemTimeMs(T0.toEpochMilli());
       CorrelationSettings settings = CorrelationSettings.from(SettingsSource.of(Map.of(
           "correlation.stale.fast", "30m", "correlation.hold-off", "10m", "correlation.tick", "30s")));
       add(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(StoreNames.CANDIDATE_EPISODES),
@@ -169,6 +176,10 @@ class TaskClocksTest {
         tick.getPunctuator().punctuate(streamTime);
         nextTick = streamTime + tick.getInterval().toMillis();
       }
+    }
+
+    void wallClockPasses(Duration d) {
+      context.setCurrentSystemTimeMs(context.currentSystemTimeMs() + d.toMillis());
     }
 
     List<IncidentCandidate> candidates(String subject) {
