@@ -32,12 +32,6 @@ import java.util.stream.Stream;
  */
 public final class Backtest {
 
-  /**
-   * Records piped in one round: the shards process a round in parallel, then the output is looked
-   * at (which keeps memory flat on long files).
-   */
-  private static final int ROUND = 2_048;
-
   /** What the backtest tells its caller while it runs. */
   public interface Listener {
 
@@ -252,7 +246,7 @@ public final class Backtest {
     final Listener listener;
     final long totalBytes;
     final TreeMap<String, Long> byType = new TreeMap<>();
-    final List<OfflinePipeline.Encoded> round = new ArrayList<>(ROUND);
+    final List<OfflinePipeline.Encoded> round = new ArrayList<>(ShardedPipeline.ROUND);
     long read;
     long deadLetters;
 
@@ -275,7 +269,7 @@ public final class Backtest {
           if (item instanceof OfflinePipeline.Encoded record) {
             round.add(record);
             read++;
-            if (round.size() == ROUND) {
+            if (round.size() == ShardedPipeline.ROUND) {
               pipeRound();
             }
           } else if (item instanceof String problem) {

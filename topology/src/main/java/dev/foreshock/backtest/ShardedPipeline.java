@@ -10,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -43,6 +44,12 @@ import org.apache.kafka.streams.test.TestRecord;
  * offline there is no query API to serve and no restart to resume.
  */
 public final class ShardedPipeline implements AutoCloseable {
+
+  /**
+   * Records piped in one round: the shards process a round in parallel, then the output is looked
+   * at (which keeps memory flat on long files).
+   */
+  public static final int ROUND = 2_048;
 
   /** A backtest serves no query and never restarts: it keeps only what detection reads back. */
   private static final StateStores.Scope SCOPE = StateStores.Scope.DETECTION_ONLY;
@@ -125,6 +132,25 @@ public final class ShardedPipeline implements AutoCloseable {
     }
     written.sort(Comparator.comparingLong(Tagged::sequence)); // stable: a record's outputs keep their order
     uncorrelated = written;
+  }
+
+  /**
+   * Encodes {@code records} and processes them in rounds of {@code roundSize}, then {@link #finish}es;
+   * {@code afterRound} runs after every round and after the finish (to drain what was written).
+   */
+  public void replay(Iterable<? extends SpecificRecord> records, int roundSize, Runnable afterRound) {
+    List<OfflinePipeline.Encoded> round = new ArrayList<>(roundSize);
+    for (SpecificRecord r : records) {
+      round.add(encode(r));
+      if (round.size() == roundSize) {
+        pipe(round);
+        round.clear();
+        afterRound.run();
+      }
+    }
+    pipe(round);
+    finish();
+    afterRound.run();
   }
 
   /** Correlates what the last round wrote; call after the last round, before the last drain. */
@@ -239,7 +265,7 @@ public final class ShardedPipeline implements AutoCloseable {
 
     void add(long sequence, OfflinePipeline.Encoded record) {
       if (input.size() == sequences.length) {
-        sequences = java.util.Arrays.copyOf(sequences, sequences.length * 2);
+        sequences = Arrays.copyOf(sequences, sequences.length * 2);
       }
       sequences[input.size()] = sequence;
       input.add(record);

@@ -21,7 +21,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import org.apache.avro.specific.SpecificRecord;
 
 /**
  * Detection quality over the simulated scenarios: generates each scenario for each seed, runs it
@@ -29,10 +28,6 @@ import org.apache.avro.specific.SpecificRecord;
  * the scenario's labels.
  */
 public final class Evaluation {
-
-  /** How many records go in between two drains of the candidates topic. */
-  /** Records piped per round (and between two looks at the output). */
-  private static final int ROUND = 2_048;
 
   private Evaluation() {
   }
@@ -109,32 +104,22 @@ public final class Evaluation {
       throw new UncheckedIOException("cannot create a state directory under " + scratch, e);
     }
     List<IncidentCandidate> out = new ArrayList<>();
-    long deadLetters = 0;
+    long[] deadLetters = {0};
     Instant end = Instant.ofEpochMilli(scenario.endMs());
     try (ShardedPipeline pipeline = new ShardedPipeline(settings, Clock.fixed(end.plus(Duration.ofHours(1)),
         ZoneOffset.UTC), Instant.ofEpochMilli(scenario.startMs()), stateDir, shards,
         Runtime.getRuntime().availableProcessors())) {
-      List<OfflinePipeline.Encoded> round = new ArrayList<>(ROUND);
-      for (SpecificRecord r : scenario.records()) {
-        round.add(pipeline.encode(r));
-        if (round.size() == ROUND) {
-          pipeline.pipe(round);
-          round.clear();
-          out.addAll(pipeline.drainCandidates());
-          deadLetters += pipeline.drainDeadLetters().size();
-        }
-      }
-      pipeline.pipe(round);
-      pipeline.finish();
-      out.addAll(pipeline.drainCandidates());
-      deadLetters += pipeline.drainDeadLetters().size();
+      pipeline.replay(scenario.records(), ShardedPipeline.ROUND, () -> {
+        out.addAll(pipeline.drainCandidates());
+        deadLetters[0] += pipeline.drainDeadLetters().size();
+      });
     } catch (RuntimeException e) {
       throw new IllegalStateException("scenario " + scenario.name() + " seed " + scenario.seed()
           + " failed in the offline pipeline: " + e, e);
     } finally {
       deleteRecursively(stateDir);
     }
-    return new Output(out, deadLetters);
+    return new Output(out, deadLetters[0]);
   }
 
   private static void deleteRecursively(Path dir) {

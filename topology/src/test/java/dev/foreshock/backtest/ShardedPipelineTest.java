@@ -17,7 +17,6 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import org.apache.avro.specific.SpecificRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,18 +89,7 @@ class ShardedPipelineTest {
     try (ShardedPipeline pipeline = new ShardedPipeline(ForeshockSettings.defaults(),
         Clock.fixed(end.plusSeconds(3_600), ZoneOffset.UTC), Instant.ofEpochMilli(scenario.startMs()), dir,
         shards, threads)) {
-      List<OfflinePipeline.Encoded> round = new ArrayList<>();
-      for (SpecificRecord r : scenario.records()) {
-        round.add(pipeline.encode(r));
-        if (round.size() == roundSize) {
-          pipeline.pipe(round);
-          round.clear();
-          out.addAll(pipeline.drainCandidates());
-        }
-      }
-      pipeline.pipe(round);
-      pipeline.finish();
-      out.addAll(pipeline.drainCandidates());
+      pipeline.replay(scenario.records(), roundSize, () -> out.addAll(pipeline.drainCandidates()));
     }
     return out;
   }
