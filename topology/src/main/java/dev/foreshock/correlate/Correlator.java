@@ -90,12 +90,13 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
    * be stamped by the wall clock, ahead of its task's stream time while a backlog is replayed. Not
    * stored: after a restart each task's clock is back within {@code tick} of its stream time.
    */
-  private final Map<String, Long> clocks = new HashMap<>();
-  /** When (wall clock) each detector task's clock last came. */
-  private final Map<String, Long> heard = new HashMap<>();
+  private final Map<String, TaskClock> clocks = new HashMap<>();
   /** When (wall clock) this correlator started. */
   private long startedWall;
   private long lastSweep = Long.MIN_VALUE;
+
+  /** A detector task's stream time {@code ts}, and when (wall clock) it came. */
+  private record TaskClock(long ts, long heardAt) {}
 
   /** The store names this processor uses. */
   record Names(String episodes, String history, String changes, String declared, String learned) {}
@@ -191,12 +192,11 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
    * record which moved the stream time here may have come before this clock).
    */
   private void onClock(String source, long ts) {
-    Long before = clocks.get(source);
-    if (before != null && before >= ts) {
+    TaskClock before = clocks.get(source);
+    if (before != null && before.ts() >= ts) {
       return;
     }
-    clocks.put(source, ts);
-    heard.put(source, context.currentSystemTimeMs());
+    clocks.put(source, new TaskClock(ts, context.currentSystemTimeMs()));
     for (Episode ep : new ArrayList<>(episodes.values())) {
       if (source.equals(ep.source) && episodes.get(ep.key()) == ep) {
         endIfOver(ep, clockOf(ep, streamTime));
@@ -276,12 +276,11 @@ final class Correlator implements Processor<String, CorrelationInput, String, In
     if (ep.source == null) {
       return now;
     }
-    Long lastHeard = heard.get(ep.source);
-    if (context.currentSystemTimeMs() - (lastHeard == null ? startedWall : lastHeard) >= GONE_AFTER) {
+    TaskClock clock = clocks.get(ep.source);
+    if (context.currentSystemTimeMs() - (clock == null ? startedWall : clock.heardAt()) >= GONE_AFTER) {
       return now;
     }
-    Long clock = clocks.get(ep.source);
-    return clock == null ? Long.MIN_VALUE : clock;
+    return clock == null ? Long.MIN_VALUE : clock.ts();
   }
 
   /**
